@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -142,7 +142,7 @@ export class VaultBucket extends Construct {
     );
     this.bucket = bucket;
 
-    const writerArnPattern = `arn:aws:iam::${props.workloadAccount}:role/${props.writerRolePrefix}*`;
+    const writerArnPattern = `arn:${Stack.of(this).partition}:iam::${props.workloadAccount}:role/${props.writerRolePrefix}*`;
     if (props.crossAccount) {
       bucket.addToResourcePolicy(
         new iam.PolicyStatement({

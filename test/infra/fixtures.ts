@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import * as cdkJson from '../../cdk.json';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AppConfig, parseConfig, RawConfig } from '../../lib/config';
 import { addEnvironments, EnvironmentStacks } from '../../lib/site-dr-app';
@@ -35,7 +36,9 @@ export interface Synthesized {
 
 /** Builds the app the way bin/app.ts does (without the nag plugin, which tests run directly). */
 export function synthesize(raw: RawConfig = exampleConfig(), only?: string): Synthesized {
-  const app = new App();
+  // The same feature flags as `cdk synth` (cdk.json), without its example `sitedr` config.
+  const { sitedr: _example, ...flags } = cdkJson.context;
+  const app = new App({ context: flags });
   const config = parseConfig(raw, only);
   const stacks = addEnvironments(app, config);
   const cache = new Map<string, Template>();

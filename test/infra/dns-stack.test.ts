@@ -1,0 +1,83 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthesize, withProd } from './fixtures';
+
+describe('DnsStack (failover)', () => {
+  const synth = synthesize();
+  const dns = synth.template('prod', 'dns');
+
+  test('lives in us-east-1, where Route 53 publishes health-check metrics', () => {
+    expect(synth.stacks.get('prod')!.dns!.region).toBe('us-east-1');
+  });
+
+  test('health check: HTTPS on the site hostname and path, tier interval (10 s in prod), 3 failures', () => {
+    dns.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({
+        Type: 'HTTPS',
+        FullyQualifiedDomainName: 'www.example.com',
+        Port: 443,
+        ResourcePath: '/',
+        RequestInterval: 10,
+        FailureThreshold: 3,
+        EnableSNI: true,
+      }),
+    });
+  });
+
+  test('the path and interval are configurable', () => {
+    const t = synthesize(
+      withProd({ healthCheckIntervalSeconds: 30, domain: { zoneName: 'example.com', hostedZoneId: 'Z1', recordName: 'www.example.com', healthCheckPath: '/health.html' } }),
+      'prod',
+    ).template('prod', 'dns');
+    t.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ ResourcePath: '/health.html', RequestInterval: 30 }),
+    });
+  });
+
+  test('an alarm on the health check notifies the alert topic when it fails and when it recovers', () => {
+    dns.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Route53',
+      MetricName: 'HealthCheckStatus',
+      Dimensions: [{ Name: 'HealthCheckId', Value: { Ref: Match.anyValue() } }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
+      OKActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
+    });
+  });
+
+  test('failover records: PRIMARY to the primary distribution with the health check, SECONDARY to the standby, A and AAAA', () => {
+    for (const type of ['A', 'AAAA']) {
+      dns.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'www.example.com.',
+        Type: type,
+        Failover: 'PRIMARY',
+        HealthCheckId: { Ref: Match.anyValue() },
+        AliasTarget: { DNSName: Match.anyValue(), HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false },
+      });
+      dns.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'www.example.com.',
+        Type: type,
+        Failover: 'SECONDARY',
+        HealthCheckId: Match.absent(),
+        AliasTarget: Match.objectLike({ HostedZoneId: 'Z2FDTNDATAQYW2' }),
+      });
+      dns.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'standby-www.example.com.', Type: type, Failover: Match.absent() });
+    }
+  });
+
+  test('the _<hostname> TXT record names both distributions, so CloudFront lets the alias move between them', () => {
+    dns.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: '_www.example.com.',
+      Type: 'TXT',
+      ResourceRecords: [Match.anyValue(), Match.anyValue()],
+    });
+  });
+
+  test('primary and secondary records point at different distributions', () => {
+    const records = Object.values(dns.findResources('AWS::Route53::RecordSet', { Properties: { Type: 'A', Name: 'www.example.com.' } }));
+    const byRole = Object.fromEntries(records.map((r) => [r.Properties.Failover, JSON.stringify(r.Properties.AliasTarget.DNSName)]));
+    expect(byRole.PRIMARY).toBeDefined();
+    expect(byRole.SECONDARY).toBeDefined();
+    expect(byRole.PRIMARY).not.toEqual(byRole.SECONDARY);
+  });
+});
