@@ -24,7 +24,10 @@ export async function freePort(): Promise<number> {
 /** Starts `moto_server` and waits until it answers; throws with install instructions when it is missing. */
 export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  // `python3 -m moto.server` rather than the `moto_server` script: it works wherever pip put moto,
+  // without relying on a console script being on PATH (pyenv shims need a rehash after install).
+  const python = process.env.SITEDR_PYTHON ?? 'python3';
+  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: false,
   });
@@ -32,14 +35,14 @@ export async function startMoto(): Promise<MotoServer> {
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const spawnError = new Promise<never>((_, reject) =>
     child.on('error', (err) =>
-      reject(new Error(`cannot start moto_server (${err.message}); install it with: pip install -r requirements-dev.txt`)),
+      reject(new Error(`cannot start ${python} -m moto.server (${err.message}); install moto with: pip install -r requirements-dev.txt`)),
     ),
   );
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   const ready = (async () => {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`moto server exited with ${child.exitCode} (is moto installed? pip install -r requirements-dev.txt): ${stderr}`);
       try {
         const res = await fetch(`${endpoint}/moto-api/`);
         if (res.status < 500) return;
@@ -48,7 +51,7 @@ export async function startMoto(): Promise<MotoServer> {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`moto_server did not answer on ${endpoint} within 30 s: ${stderr}`);
+    throw new Error(`moto server did not answer on ${endpoint} within 30 s: ${stderr}`);
   })();
   await Promise.race([ready, spawnError]);
   return { endpoint, pid: child.pid!, process: child };
