@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { MOTO_STATE_FILE } from './global-setup';
-
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22); this machine runs Node 20.
 if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== 'function') {
   (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
@@ -15,11 +12,7 @@ if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !==
 }
 
 // Every SDK client in tests talks to the emulator, never to AWS, with throwaway credentials.
-if (existsSync(MOTO_STATE_FILE)) {
-  const { endpoint } = JSON.parse(readFileSync(MOTO_STATE_FILE, 'utf8')) as { endpoint: string };
-  process.env.AWS_ENDPOINT_URL = endpoint;
-  process.env.SITEDR_TEST_S3_ENDPOINT = endpoint;
-}
+if (process.env.SITEDR_TEST_S3_ENDPOINT) process.env.AWS_ENDPOINT_URL = process.env.SITEDR_TEST_S3_ENDPOINT;
 process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 process.env.AWS_REGION = process.env.AWS_REGION ?? 'us-east-1';
