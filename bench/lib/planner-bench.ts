@@ -1,0 +1,37 @@
+/**
+ * Runs benchmark c (bench/planner-child.ts) in a separate Node process: bundled with esbuild first,
+ * so the child carries neither ts-node nor the harness and its peak memory is the planner's own.
+ */
+import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import { runTool, lastJsonObject, tail } from './tools';
+
+export interface PlannerResult {
+  readonly mode: 'plan' | 'listing';
+  readonly keys: number;
+  readonly changedShare: number;
+  readonly entries?: number;
+  readonly seconds?: number;
+  readonly versionsPerSecond?: number;
+  readonly peakRssMb?: number;
+  readonly baselineRssMb?: number;
+  readonly peakHeapUsedMb?: number;
+  readonly planOps?: number;
+  readonly histories?: number;
+  readonly summary?: Record<string, number>;
+  readonly error?: string;
+}
+
+const BENCH = join(__dirname, '..');
+
+export async function runPlannerBenchmark(keys: number, changedShare: number, mode: 'plan' | 'listing' = 'plan'): Promise<PlannerResult> {
+  const outfile = join(BENCH, 'results', 'tmp', 'planner-child.js');
+  buildSync({ entryPoints: [join(BENCH, 'planner-child.ts')], bundle: true, platform: 'node', target: 'node20', outfile, logLevel: 'error' });
+  // Plain node: the endpoint is irrelevant (no S3 here) but runTool gives the same clean environment.
+  const run = await runTool(process.execPath, [outfile, String(keys), String(changedShare), mode], 'http://127.0.0.1:9', 600_000);
+  const parsed = lastJsonObject(run.stdout);
+  if (run.exitCode !== 0 || !parsed) {
+    return { mode, keys, changedShare, error: `exit ${run.exitCode}: ${tail(run.stderr || run.stdout)}` };
+  }
+  return parsed as unknown as PlannerResult;
+}
