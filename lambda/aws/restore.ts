@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { undoManifestFor } from '../core/manifests';
 import type { Plan, PlanSummary } from '../core/plan';
 import { formatS3Url, parseS3Url } from '../core/s3url';
+import { timeStamp } from '../core/snapshot';
 import { InvalidInput, Mismatch } from '../shared/errors';
 import { RestoreRequest } from '../shared/schemas';
 import { executePlan, ExecuteReport } from './execute';
@@ -42,8 +43,9 @@ export interface RestoreResult {
   readonly error?: { readonly name: 'ExecutionFailed' | 'VerificationFailed'; readonly message: string };
 }
 
+/** Run ids sort by start time, like snapshot ids. */
 export function newRunId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${timeStamp(now)}-${randomBytes(3).toString('hex')}`;
 }
 
 export async function runRestore(s3: S3Client, req: RestoreRequest, ctx: RestoreContext = {}): Promise<RestoreResult> {

@@ -18,10 +18,17 @@ export interface SourceObject {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_KEY_BYTES = 1024;
 
-/** `20261201T100000Z-a1b2c3`: ids sort by creation time, which is how the previous snapshot is found. */
+/**
+ * `20261201T100000123Z-a1b2c3` (to the millisecond): ids sort by creation time, which is how the
+ * previous snapshot is found.
+ */
 export function newSnapshotId(now: Date, randomSuffix: string): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
-  return `${stamp}-${randomSuffix}`;
+  return `${timeStamp(now)}-${randomSuffix}`;
+}
+
+/** A compact UTC timestamp to the millisecond that sorts as text: 20261201T100000123Z. */
+export function timeStamp(now: Date): string {
+  return now.toISOString().replace(/[-:.]/g, '');
 }
 
 export function snapshotRoot(id: string): string {

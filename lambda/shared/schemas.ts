@@ -42,7 +42,7 @@ export const s3PrefixUrl = z
   .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'an s3://bucket or s3://bucket/prefix URL');
 
 /** Snapshot ids sort by creation time (used to find the previous snapshot for incremental copies). */
-export const snapshotId = z.string().regex(/^\d{8}T\d{6}Z-[0-9a-z]{6}$/, 'a snapshot id like 20261201T100000Z-a1b2c3');
+export const snapshotId = z.string().regex(/^\d{8}T\d{9}Z-[0-9a-z]{6}$/, 'a snapshot id like 20261201T100000123Z-a1b2c3');
 
 export const storageClass = z
   .enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'])

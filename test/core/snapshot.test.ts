@@ -12,7 +12,7 @@ function manifest(entries: SnapshotEntry[]): SnapshotManifest {
 
 test('snapshot ids sort by time and pass the schema', () => {
   const a = newSnapshotId(new Date('2026-12-01T10:00:00.123Z'), 'a1b2c3');
-  expect(a).toBe('20261201T100000Z-a1b2c3');
+  expect(a).toBe('20261201T100000123Z-a1b2c3');
   expect(snapshotId.safeParse(a).success).toBe(true);
   expect(newSnapshotId(new Date('2026-12-02T00:00:00Z'), '000000') > a).toBe(true);
   expect(manifestKeyFor(a)).toBe(`snapshots/${a}/manifest.jsonl`);
