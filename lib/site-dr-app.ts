@@ -3,6 +3,7 @@ import { AppConfig, EnvironmentConfig } from './config';
 import { DnsStack } from './stacks/dns-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { ReplicaStack } from './stacks/replica-stack';
+import { RunbookStack } from './stacks/runbook-stack';
 import { SiteStack } from './stacks/site-stack';
 import { VaultStack } from './stacks/vault-stack';
 
@@ -13,12 +14,13 @@ export interface EnvironmentStacks {
   readonly replica: ReplicaStack;
   readonly site: SiteStack;
   readonly dns?: DnsStack;
+  readonly runbooks: RunbookStack;
 }
 
 /**
  * Creates one environment's stacks, each with an explicit account and region.
  * Order: edge (us-east-1) -> vault -> replica (must exist before the content bucket replicates
- * into it) -> site -> dns (needs both distributions).
+ * into it) -> site -> dns (needs both distributions) -> runbooks (recovery region).
  */
 export function addEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const env = (region: string, account = config.account) => ({ account, region });
@@ -65,7 +67,17 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
         description: 'Site DR: health check and failover DNS',
       })
     : undefined;
-  return { edge, vault, replica, site, dns };
+  const runbooks = new RunbookStack(app, name('runbooks'), {
+    ...common(config.recoveryRegion),
+    config,
+    distributionId: site.distribution.distributionId,
+    distributionDomainName: site.distribution.distributionDomainName,
+    standbyDistributionId: replica.standbyDistribution.distributionId,
+    standbyDistributionDomainName: replica.standbyDistribution.distributionDomainName,
+    siteStacks: [edge, vault, replica, site, dns].filter((s) => s !== undefined).map((s) => ({ name: s.stackName, region: s.region })),
+    description: 'Site DR: runbooks (Step Functions), their tasks, schedules and alarms (recovery region)',
+  });
+  return { edge, vault, replica, site, dns, runbooks };
 }
 
 /** Creates the stacks of every configured environment. */
@@ -75,5 +87,5 @@ export function addEnvironments(app: App, config: AppConfig): Map<string, Enviro
 
 /** Every stack of an environment, for checks that apply to all of them. */
 export function stacksOf(stacks: EnvironmentStacks): Stack[] {
-  return [stacks.edge, stacks.vault, stacks.replica, stacks.site, stacks.dns].filter((s): s is NonNullable<typeof s> => s !== undefined);
+  return [stacks.edge, stacks.vault, stacks.replica, stacks.site, stacks.dns, stacks.runbooks].filter((s): s is NonNullable<typeof s> => s !== undefined);
 }

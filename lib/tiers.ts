@@ -38,6 +38,12 @@ export interface TierSettings {
   readonly noncurrentVersionRetentionDays: number;
   /** Days a vault snapshot is kept (and the vault's default Object Lock retention). */
   readonly snapshotRetentionDays: number;
+  /**
+   * An unchanged object in a new snapshot reuses the previous snapshot's vault copy while that copy is
+   * younger than this; the vault keeps snapshot objects this much longer than the snapshot retention,
+   * so a reused copy always outlives every snapshot that points at it.
+   */
+  readonly snapshotReuseMaxAgeDays: number;
   /** Days exported CloudWatch logs are kept in the vault. */
   readonly logExportRetentionDays: number;
   /** Days infrastructure templates are kept in the vault; `null` keeps them forever. */
@@ -72,6 +78,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
     mtdMinutes: 240,
     noncurrentVersionRetentionDays: 90,
     snapshotRetentionDays: 30,
+    snapshotReuseMaxAgeDays: 7,
     logExportRetentionDays: 90,
     templateRetentionDays: null,
     healthCheckIntervalSeconds: 10,
@@ -93,6 +100,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
     rpoMinutes: 60,
     noncurrentVersionRetentionDays: 30,
     snapshotRetentionDays: 30,
+    snapshotReuseMaxAgeDays: 7,
     logExportRetentionDays: 90,
     templateRetentionDays: null,
     healthCheckIntervalSeconds: 30,
@@ -114,6 +122,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
     rpoMinutes: 24 * 60,
     noncurrentVersionRetentionDays: 7,
     snapshotRetentionDays: 7,
+    snapshotReuseMaxAgeDays: 7,
     logExportRetentionDays: 30,
     templateRetentionDays: 90,
     healthCheckIntervalSeconds: 30,

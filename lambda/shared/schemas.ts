@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { InvalidInput } from './errors';
 
 /** S3 bucket naming rules (general purpose buckets). */
-export const bucketName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a bucket name: 3-63 lowercase letters, digits, dots or hyphens');
+const BUCKET_NAME = 'a bucket name: 3-63 lowercase letters, digits, dots or hyphens';
+export const bucketName = z.string({ message: BUCKET_NAME }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, BUCKET_NAME);
 
 /** A key prefix; '' means the whole bucket. */
 export const keyPrefix = z.string().max(1024, 'at most 1,024 bytes').default('');

@@ -56,6 +56,12 @@ export interface VaultBucketProps {
   readonly lockDays: number;
   /** Days snapshots are kept under `snapshots/`. */
   readonly snapshotRetentionDays: number;
+  /**
+   * Extra days snapshot objects are kept, because a later incremental snapshot may reuse a copy up to
+   * this old (see TierSettings.snapshotReuseMaxAgeDays).
+   * @default 0
+   */
+  readonly snapshotReuseMaxAgeDays?: number;
   /** Days exported logs are kept under `logs/`. */
   readonly logExportRetentionDays: number;
   /** Days templates are kept under `templates/`; `null` keeps them forever. */
@@ -134,7 +140,7 @@ export class VaultBucket extends Construct {
             ? s3.ObjectLockRetention.compliance(Duration.days(props.lockDays))
             : s3.ObjectLockRetention.governance(Duration.days(props.lockDays)),
         lifecycleRules: [
-          expireUnder(VAULT_PREFIXES.snapshots, props.snapshotRetentionDays),
+          expireUnder(VAULT_PREFIXES.snapshots, props.snapshotRetentionDays + (props.snapshotReuseMaxAgeDays ?? 0)),
           expireUnder(VAULT_PREFIXES.logs, props.logExportRetentionDays),
           ...(props.templateRetentionDays === null ? [] : [expireUnder(VAULT_PREFIXES.templates, props.templateRetentionDays)]),
         ],
@@ -163,6 +169,16 @@ export class VaultBucket extends Construct {
         }),
       );
     }
+    // CloudWatch Logs export tasks of the workload account write the weekly log exports under logs/.
+    const logsService = new iam.ServicePrincipal('logs.amazonaws.com');
+    const fromWorkloadLogs = {
+      StringEquals: { 'aws:SourceAccount': props.workloadAccount },
+      ArnLike: { 'aws:SourceArn': `arn:${Stack.of(this).partition}:logs:*:${props.workloadAccount}:log-group:*` },
+    };
+    bucket.addToResourcePolicy(new iam.PolicyStatement({ sid: 'LogExportsCheckAcl', principals: [logsService], actions: ['s3:GetBucketAcl'], resources: [bucket.bucketArn], conditions: fromWorkloadLogs }));
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'LogExportsWrite', principals: [logsService], actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${VAULT_PREFIXES.logs}*`)], conditions: fromWorkloadLogs }),
+    );
     // In its own account the vault must stay manageable by the deployer, so only the runbook roles are denied;
     // in a separate vault account a compromised workload account as a whole can never destroy a backup.
     bucket.addToResourcePolicy(

@@ -21,6 +21,7 @@ export class VaultStack extends Stack {
       objectLockMode: config.vault.objectLockMode,
       lockDays: config.tier.snapshotRetentionDays,
       snapshotRetentionDays: config.tier.snapshotRetentionDays,
+      snapshotReuseMaxAgeDays: config.tier.snapshotReuseMaxAgeDays,
       logExportRetentionDays: config.tier.logExportRetentionDays,
       templateRetentionDays: config.tier.templateRetentionDays,
       kmsKey: config.vault.kmsKey,

@@ -38,7 +38,9 @@ export interface Synthesized {
 export function synthesize(raw: RawConfig = exampleConfig(), only?: string): Synthesized {
   // The same feature flags as `cdk synth` (cdk.json), without its example `sitedr` config.
   const { sitedr: _example, ...flags } = cdkJson.context;
-  const app = new App({ context: flags });
+  // Bundling 16 Lambda tasks per environment is slow and proves nothing about the templates; the
+  // cfn-lint test runs the real `cdk synth`, bundling included.
+  const app = new App({ context: { ...flags, 'aws:cdk:bundling-stacks': [] } });
   const config = parseConfig(raw, only);
   const stacks = addEnvironments(app, config);
   const cache = new Map<string, Template>();

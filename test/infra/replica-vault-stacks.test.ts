@@ -76,12 +76,12 @@ describe('VaultStack', () => {
     vault.hasResource('AWS::S3::Bucket', { Properties: Match.objectLike({ ObjectLockEnabled: true }), DeletionPolicy: 'Retain' });
   });
 
-  test('lifecycle by prefix: snapshots 30 days, log exports 90 days, templates kept', () => {
+  test('lifecycle by prefix: snapshots 30 days (+7 for reused incremental copies), log exports 90 days, templates kept', () => {
     vault.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          Match.objectLike({ Prefix: 'snapshots/', ExpirationInDays: 30 }),
+          Match.objectLike({ Prefix: 'snapshots/', ExpirationInDays: 37 }),
           Match.objectLike({ Prefix: 'logs/', ExpirationInDays: 90 }),
         ]),
       },

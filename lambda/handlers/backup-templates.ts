@@ -1,0 +1,34 @@
+/**
+ * Template-backup runbook: store each site stack's current CloudFormation template in the vault,
+ * only when it changed. Stacks live in several regions, so each is read with a client of its region.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { createS3Client } from '../aws/client';
+import { backupTemplates, TemplateBackup } from '../aws/templates';
+import { InvalidInput } from '../shared/errors';
+import { logger } from '../shared/powertools';
+import { SETTINGS, setting } from '../shared/settings';
+
+const s3 = createS3Client();
+
+/** `name@region,name@region` -> stack names by region. */
+export function stacksByRegion(value: string): Map<string, string[]> {
+  const byRegion = new Map<string, string[]>();
+  for (const entry of value.split(',').filter(Boolean)) {
+    const [name, region] = entry.split('@');
+    if (!name || !region) throw new InvalidInput(SETTINGS.stackNames, 'stackName@region entries', `"${entry}" is not stackName@region`);
+    byRegion.set(region, [...(byRegion.get(region) ?? []), name]);
+  }
+  return byRegion;
+}
+
+export async function handler(): Promise<{ templates: TemplateBackup[]; changed: number }> {
+  const now = new Date();
+  const templates: TemplateBackup[] = [];
+  for (const [region, stackNames] of stacksByRegion(setting(SETTINGS.stackNames))) {
+    templates.push(...(await backupTemplates(new CloudFormationClient({ region }), s3, { stackNames, vault: setting(SETTINGS.vaultBucket), now })));
+  }
+  const changed = templates.filter((t) => t.changed).length;
+  logger.info('templates backed up', { stacks: templates.length, changed });
+  return { templates, changed };
+}

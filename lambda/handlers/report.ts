@@ -1,0 +1,104 @@
+/**
+ * Last task of every runbook, on success and on failure: measure the run against the tier's
+ * objectives, write the JSON and Markdown report to the vault, publish the metrics the
+ * dashboard and alarms use, and hand the notification text to the Notify state.
+ */
+import { GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { createS3Client } from '../aws/client';
+import { putText } from '../aws/records';
+import { buildReport, renderReportMarkdown, RunOutcome, timelineFromEvents, TimelineStep } from '../core/report';
+import { logger, metrics } from '../shared/powertools';
+import { runSchema } from '../shared/run';
+import { parseInput } from '../shared/schemas';
+import { SETTINGS, numberSetting, setting } from '../shared/settings';
+
+const s3 = createS3Client();
+const sfn = new SFNClient({});
+
+const eventSchema = z.object({
+  run: runSchema,
+  status: z.enum(['SUCCEEDED', 'FAILED']),
+  outcome: z.record(z.string(), z.unknown()).default({}),
+  /** The Catch result: `{ Error, Cause }`. */
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  /** Steps already known (the local runner passes its event log); otherwise read from the execution history. */
+  timeline: z.array(z.object({ name: z.string(), startedAt: z.string(), endedAt: z.string(), status: z.enum(['succeeded', 'failed']) })).optional(),
+});
+
+export interface ReportResult {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly reportUrl: string;
+  readonly markdownUrl: string;
+  readonly rtoMinutes?: number;
+  readonly rpoMinutes?: number;
+  readonly notification: { readonly subject: string; readonly message: string };
+}
+
+export async function handler(event: unknown): Promise<ReportResult> {
+  const { run, status, outcome, error, timeline } = parseInput(eventSchema, event);
+  const finishedAt = new Date();
+  const report = buildReport({
+    runbook: run.runbook,
+    environment: run.environment,
+    runId: run.runId,
+    executionArn: run.executionArn,
+    requestedBy: run.requestedBy,
+    reason: run.reason,
+    input: run.input,
+    status,
+    startedAt: run.startedAt,
+    finishedAt: finishedAt.toISOString(),
+    objectives: { rtoMinutes: numberSetting(SETTINGS.rtoMinutes), rpoMinutes: numberSetting(SETTINGS.rpoMinutes) },
+    outcome: outcome as RunOutcome,
+    ...(error ? { error: { name: error.Error, cause: error.Cause ?? '' } } : {}),
+    timeline: timeline ?? (await executionTimeline(run.executionArn)),
+  });
+  const vault = setting(SETTINGS.vaultBucket);
+  const base = `reports/${run.runbook}/${run.startedAt.slice(0, 10)}-${run.runId}`;
+  const markdown = renderReportMarkdown(report);
+  await putText(s3, { bucket: vault, key: `${base}.json` }, JSON.stringify(report, null, 2), 'application/json');
+  await putText(s3, { bucket: vault, key: `${base}.md` }, markdown, 'text/markdown; charset=utf-8');
+
+  metrics.addDimensions({ Environment: run.environment, Runbook: run.runbook });
+  metrics.addMetric(status === 'SUCCEEDED' ? 'RunbookSucceeded' : 'RunbookFailed', MetricUnit.Count, 1);
+  if (report.rto) metrics.addMetric('RecoveryTimeMinutes', MetricUnit.Count, report.rto.minutes);
+  if (report.rpo) metrics.addMetric('RecoveryPointMinutes', MetricUnit.Count, report.rpo.minutes);
+  metrics.publishStoredMetrics();
+
+  const reportUrl = `s3://${vault}/${base}.json`;
+  logger.info('report written', { reportUrl, status, rto: report.rto, rpo: report.rpo });
+  const subject = `[${run.environment}] ${run.runbook} ${status === 'SUCCEEDED' ? 'succeeded' : `FAILED${error ? `: ${error.Error}` : ''}`}`.slice(0, 100);
+  return {
+    status,
+    reportUrl,
+    markdownUrl: `s3://${vault}/${base}.md`,
+    ...(report.rto ? { rtoMinutes: report.rto.minutes } : {}),
+    ...(report.rpo ? { rpoMinutes: report.rpo.minutes } : {}),
+    notification: { subject, message: `${markdown}\nReport: ${reportUrl}\n` },
+  };
+}
+
+/** The run's steps from its execution history; empty when the history cannot be read (a local run). */
+async function executionTimeline(executionArn: string): Promise<TimelineStep[]> {
+  const events: HistoryEvent[] = [];
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (err) {
+    logger.warn('no execution history for the timeline', { executionArn, error: (err as Error).name });
+    return [];
+  }
+  return timelineFromEvents(
+    events.map((e) => ({
+      type: e.type ?? '',
+      timestamp: (e.timestamp ?? new Date()).toISOString(),
+      stateName: e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name,
+    })),
+  );
+}
