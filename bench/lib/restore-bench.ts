@@ -14,7 +14,7 @@ import { S3Proxy, startS3Proxy } from '../../test/support/s3-proxy';
 import { ENTRIES_PER_KEY, HistoryPlan, planHistory } from './history';
 import { LIST_PAGE_SIZE } from './limits';
 import { applyWrites, createVersionedBucket, directClient, listCurrent } from './s3';
-import { ToolRun, lastJsonObject, runTool, s3PitRestoreArgs, sitedrCommand, sitedrRestoreArgs, tail } from './tools';
+import { RECORDS_BUCKET, ToolRun, lastJsonObject, runTool, s3PitRestoreArgs, sitedrCommand, sitedrRestoreArgs, tail } from './tools';
 
 export type ToolName = 'sitedr' | 's3-pit-restore';
 
@@ -32,6 +32,8 @@ export interface ToolResult {
   /** Keys that do not show their content at T after the restore (should be 0). */
   readonly wrongKeys?: number;
   readonly wrongKeySample?: string[];
+  /** Keys the tool added that are not part of the history (e.g. its own records), first ten. */
+  readonly extraKeys?: string[];
   /** A second identical restore right after the first (first scenario only): its calls. */
   readonly rerunCalls?: number;
   readonly rerunCallsByOperation?: Record<string, number>;
@@ -112,6 +114,7 @@ export async function runRestoreBenchmarks(opts: RestoreBenchOptions): Promise<R
         written.set(bucket, (written.get(bucket) ?? 0) + ids.length);
       });
     await forEachBucket(async (lane, bucket) => createVersionedBucket(lane.s3, bucket));
+    for (const lane of lanes) if (lane.tool === 'sitedr') await createVersionedBucket(lane.s3, RECORDS_BUCKET);
     log(`seeding ${plans.length} histories of ${opts.keyCount} keys x ${ENTRIES_PER_KEY} entries for ${lanes.length} tool(s)...`);
     await seedPhase('before');
     // moto stamps versions with the wall clock, truncated to the second: keep a clear second on both
@@ -167,7 +170,10 @@ async function measureRestore(lane: Lane, bucket: string, at: Date, wanted: Read
   const run = await runToolCommand(lane.tool, args, lane.proxy.endpoint);
   const calls = lane.proxy.total();
   const callsByOperation = lane.proxy.counts();
-  const wrong = differingKeys(await listCurrent(lane.s3, bucket), wanted);
+  const after = await listCurrent(lane.s3, bucket);
+  const wrong = differingKeys(after, wanted).filter((k) => wanted.has(k));
+  // Keys outside the history that the tool itself wrote (run records, say): not wrong, but reported.
+  const extraKeys = [...after.keys()].filter((k) => !wanted.has(k));
 
   let again: Pick<ToolResult, 'rerunCalls' | 'rerunCallsByOperation'> = {};
   if (rerun && lane.tool === 'sitedr' && run.exitCode === 0) {
@@ -185,6 +191,7 @@ async function measureRestore(lane: Lane, bucket: string, at: Date, wanted: Read
     ...(lane.tool === 'sitedr' ? { summary: lastJsonObject(run.stdout) } : {}),
     wrongKeys: wrong.length,
     wrongKeySample: wrong.slice(0, 5),
+    ...(extraKeys.length ? { extraKeys: extraKeys.slice(0, 10) } : {}),
     ...again,
   };
 }

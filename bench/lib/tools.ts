@@ -61,8 +61,15 @@ export function sitedrCommand(args: readonly string[]): [string, string[]] {
   return [process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'bin', 'sitedr.ts'), ...args]];
 }
 
+/**
+ * The CLI requires a place to keep each run's plan, undo manifest and result; the benchmark gives it
+ * a bucket of its own so the records are not part of the restored history. Writing them is part of
+ * a restore, so those calls are counted like any other.
+ */
+export const RECORDS_BUCKET = 'bench-records';
+
 export function sitedrRestoreArgs(bucket: string, at: Date): string[] {
-  return ['restore', '--bucket', bucket, '--to', isoSeconds(at), '--json'];
+  return ['restore', '--bucket', bucket, '--to', isoSeconds(at), '--record', `s3://${RECORDS_BUCKET}/${bucket}/`, '--json'];
 }
 
 /** s3-pit-restore in place (-B = the same bucket), to time T, with its default 10 workers. */
