@@ -39,7 +39,15 @@ export interface BatchCounts {
 
 /** What the runbook's states produced; each part is optional because runbooks differ. */
 export interface RunOutcome {
-  readonly plan?: { readonly summary: PlanSummary; readonly diff: string; readonly planUrl: string; readonly undoManifestUrl: string; readonly targetBucket: string };
+  readonly plan?: {
+    readonly summary: PlanSummary;
+    readonly diff: string;
+    readonly planUrl: string;
+    readonly undoManifestUrl: string;
+    readonly targetBucket: string;
+    /** When the restored content was current, where the source says so. */
+    readonly restorePoint?: string;
+  };
   readonly executed?: readonly BatchCounts[];
   readonly validation?: Checklist;
   readonly snapshot?: { readonly id: string; readonly count: number; readonly copied: number; readonly reused: number; readonly bytes: number; readonly takenAt?: string; readonly previous?: string | null };
@@ -80,6 +88,12 @@ export interface Report extends ReportInput {
 
 const RECOVERY_RUNBOOKS = new Set(['restore', 'rollback', 'drill', 'failover']);
 
+/** The time a snapshot id (`20261201T100000Z-a1b2c3`, see core/snapshot newSnapshotId) was taken. */
+export function snapshotTime(id: string): string | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(id);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : undefined;
+}
+
 function minutesBetween(from: string, to: string): number {
   return Math.round(((Date.parse(to) - Date.parse(from)) / 60000) * 100) / 100;
 }
@@ -110,7 +124,8 @@ export function buildReport(input: ReportInput): Report {
           basis: 'from the start of the run to a verified (and, where a site serves it, validated) result',
         }
       : undefined;
-  const rpoPoint = input.outcome.restorePoint ?? (input.runbook === 'backup' ? input.outcome.snapshot?.previous ?? undefined : undefined);
+  const rpoPoint =
+    input.outcome.restorePoint ?? input.outcome.plan?.restorePoint ?? (input.runbook === 'backup' && input.outcome.snapshot?.previous ? snapshotTime(input.outcome.snapshot.previous) : undefined);
   const rpoMinutes = rpoPoint ? minutesBetween(rpoPoint, input.runbook === 'backup' ? input.outcome.snapshot?.takenAt ?? input.finishedAt : input.startedAt) : undefined;
   const rpo: Measurement | undefined =
     rpoMinutes !== undefined

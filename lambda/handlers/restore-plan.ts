@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { renderPlan } from '../core/render';
 import { releaseManifestKey } from '../core/releases';
+import { snapshotTime } from '../core/report';
 import { parseS3Url } from '../core/s3url';
 import { createS3Client } from '../aws/client';
 import { batchSizeFor, storeBatches } from '../aws/plan-batches';
@@ -38,6 +39,8 @@ export interface RestorePlanResult {
   readonly prefix: string;
   readonly source: RestoreSource;
   readonly summary: PlanSummary;
+  /** When the restored content was current (point in time, snapshot time, release time), where known. */
+  readonly restorePoint?: string;
   readonly operations: number;
   /** A short human-readable diff for the report and the approval message. */
   readonly diff: string;
@@ -68,6 +71,7 @@ export async function handler(event: unknown): Promise<RestorePlanResult> {
     prefix: plan.target.prefix,
     source: engineSource,
     summary: plan.summary,
+    ...restorePointOf(engineSource),
     operations: plan.ops.length,
     diff: renderPlan(plan, 20),
     planUrl: formatS3Url(where.plan),
@@ -76,6 +80,12 @@ export async function handler(event: unknown): Promise<RestorePlanResult> {
     batchCount: stored.batches.length,
     batchIndex: stored.index,
   };
+}
+
+function restorePointOf(source: RestoreSource): { restorePoint?: string } {
+  if (source.kind === 'pointInTime') return { restorePoint: new Date(source.at).toISOString() };
+  if (source.kind === 'snapshot') return { restorePoint: snapshotTime(source.snapshotId) };
+  return {};
 }
 
 /** The runbook input names a source; the engine needs it spelled out with this environment's buckets. */

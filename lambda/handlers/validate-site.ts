@@ -14,14 +14,18 @@ import { SETTINGS, numberSetting, optionalSetting, setting } from '../shared/set
 
 const cloudfront = new CloudFrontClient({});
 const eventSchema = z.object({
-  /** site: the public hostname. standby / primary: each distribution on its own name (before moving traffic to it). */
-  endpoint: z.enum(['site', 'standby', 'primary']).default('site'),
-  criticalPaths: z.array(z.string()).optional(),
-  expectedIndexContains: z.string().optional(),
+  // The validate runbook passes its whole input here; the other runbooks pass { endpoint }.
+  check: z
+    .object({
+    /** site: the public hostname. standby / primary: each distribution on its own name (before moving traffic to it). */
+    endpoint: z.enum(['site', 'standby', 'primary']).default('site'),
+    criticalPaths: z.array(z.string()).optional(),
+    expectedIndexContains: z.string().optional(),
+  }).loose(),
 });
 
 export async function handler(event: unknown): Promise<Checklist> {
-  const { endpoint, criticalPaths, expectedIndexContains } = parseInput(eventSchema, event ?? {});
+  const { endpoint, criticalPaths, expectedIndexContains } = parseInput(eventSchema, event).check;
   const baseUrl = setting({ site: SETTINGS.siteUrl, standby: SETTINGS.standbyUrl, primary: SETTINGS.primaryUrl }[endpoint]);
   const distributionId = optionalSetting(endpoint === 'standby' ? SETTINGS.standbyDistributionId : SETTINGS.distributionId);
   const checklist = await validateSite({

@@ -47,7 +47,7 @@ class RunbookBuilder {
   }
 
   /** A Lambda task whose failure (by default) routes to the failure report. */
-  task(stateName: string, handler: TaskHandler, payload: Record<string, unknown> | string, resultPath: string | null, catchFailures = true): tasks.LambdaInvoke {
+  task(stateName: string, handler: TaskHandler, payload: Record<string, unknown>, resultPath: string | null, catchFailures = true): tasks.LambdaInvoke {
     const state = this.ctx.tasks.invoke(this.scope, stateName, handler, payload, resultPath);
     if (catchFailures) this.catchable.push(state);
     return state;
@@ -97,7 +97,7 @@ class RunbookBuilder {
   }
 
   /** Validates the site (or another endpoint) and fails the run, after the report, when a check failed. */
-  validate(stateName: string, payload: Record<string, unknown> | string, next: sfn.IChainable): sfn.IChainable {
+  validate(stateName: string, payload: Record<string, unknown>, next: sfn.IChainable): sfn.IChainable {
     const validate = this.task(stateName, 'validate-site', payload, '$.outcome.validation');
     return validate.next(
       new sfn.Choice(this.scope, `${stateName}Passed?`)
@@ -122,7 +122,7 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
       resultPath: '$.outcome.executed',
     }),
   );
-  inlineMap.itemProcessor(b.ctx.tasks.invoke(s, 'ExecuteBatch', 'execute-batch', '$', null).addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }));
+  inlineMap.itemProcessor(b.ctx.tasks.invoke(s, 'ExecuteBatch', 'execute-batch', { 'batch.$': '$.batch' }, null).addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }));
   // Above the inline limit the batches travel by S3: a Distributed Map reads the index the plan task wrote.
   const distributedMap = b.map(
     new sfn.DistributedMap(s, 'ExecuteBatchesDistributed', {
@@ -134,13 +134,13 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
     }),
   );
   distributedMap.itemProcessor(
-    b.ctx.tasks.invoke(s, 'ExecuteBatchDistributed', 'execute-batch', '$', null).addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }),
+    b.ctx.tasks.invoke(s, 'ExecuteBatchDistributed', 'execute-batch', { 'batch.$': '$.batch' }, null).addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }),
     { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.STANDARD },
   );
 
   let afterExecution: sfn.IChainable = done;
   if (opts.liveSite !== 'never') {
-    const validated = b.validate('ValidateSite', { endpoint: 'site' }, done);
+    const validated = b.validate('ValidateSite', { check: { endpoint: 'site' } }, done);
     const invalidate = b.task('Invalidate', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation');
     const status = b.task('InvalidationStatus', 'invalidation-status', { 'distributionId.$': '$.outcome.invalidation.distributionId', 'invalidationId.$': '$.outcome.invalidation.invalidationId' }, '$.outcome.invalidation');
     const invalidateAndValidate = invalidate.next(
@@ -193,7 +193,7 @@ export function backupDefinition(scope: Construct, ctx: DefinitionContext): sfn.
     const verify = b.task('VerifySnapshot', 'verify-snapshot', { 'snapshotId.$': '$.outcome.snapshot.id' }, '$.outcome.snapshotVerification');
     const record = b.task('RecordRelease', 'record-release', { 'release.$': '$.run.input.release' }, '$.outcome.release');
     const markGood = b.task('MarkReleaseGood', 'mark-release-good', { 'releaseId.$': '$.outcome.release.releaseId', 'validation.$': '$.outcome.validation' }, '$.outcome.releaseGood');
-    const release = record.next(b.validate('ValidateRelease', { endpoint: 'site' }, markGood.next(done)));
+    const release = record.next(b.validate('ValidateRelease', { check: { endpoint: 'site' } }, markGood.next(done)));
     return snapshot.next(verify).next(new sfn.Choice(scope, 'ReleaseMode?').when(sfn.Condition.stringEquals('$.run.input.mode', 'release'), release).otherwise(done));
   });
 }
@@ -237,7 +237,7 @@ export function validateDefinition(scope: Construct, ctx: DefinitionContext): sf
   const b = new RunbookBuilder(scope, 'validate', ctx);
   return b.build((done) => {
     const watchStart = new sfn.Pass(scope, 'StartWatch', { parameters: { 'remaining.$': '$.run.input.watchMinutes', rounds: 1 }, resultPath: '$.watch' });
-    const again = b.task('ValidateAgain', 'validate-site', '$.run.input', '$.outcome.validation');
+    const again = b.task('ValidateAgain', 'validate-site', { 'check.$': '$.run.input' }, '$.outcome.validation');
     const countdown = new sfn.Pass(scope, 'CountDown', { parameters: { 'remaining.$': 'States.MathAdd($.watch.remaining, -1)', 'rounds.$': 'States.MathAdd($.watch.rounds, 1)' }, resultPath: '$.watch' });
     const wait = new sfn.Wait(scope, 'WatchWait', { time: sfn.WaitTime.duration(Duration.minutes(1)) });
     const watching = new sfn.Choice(scope, 'Watching?').when(sfn.Condition.numberGreaterThan('$.watch.remaining', 0), wait).otherwise(done);
@@ -246,7 +246,7 @@ export function validateDefinition(scope: Construct, ctx: DefinitionContext): sf
         .when(sfn.Condition.booleanEquals('$.outcome.validation.passed', true), countdown.next(watching))
         .otherwise(b.fail('WatchFailed', 'ValidationFailed', 'The site failed validation during the watch window; the report lists each failed check')),
     );
-    return b.validate('ValidateSite', '$.run.input', watchStart.next(watching));
+    return b.validate('ValidateSite', { 'check.$': '$.run.input' }, watchStart.next(watching));
   });
 }
 
@@ -265,8 +265,8 @@ function fullDrill(b: RunbookBuilder, done: sfn.IChainable): sfn.IChainable {
   const plan = b.task('PlanFullRecovery', 'restore-plan', { 'run.$': '$.run', source: { type: 'snapshot' }, target: 'site', prefix: '' }, '$.outcome.plan');
   const s = b.scope;
   const run = b.map(new sfn.Map(s, 'RecoverBatches', { itemsPath: '$.outcome.plan.batches', itemSelector: { 'batch.$': '$$.Map.Item.Value' }, maxConcurrency: 4, resultPath: '$.outcome.executed' }));
-  run.itemProcessor(b.ctx.tasks.invoke(s, 'RecoverBatch', 'execute-batch', '$', null));
-  const validated = b.validate('ValidateRecoveredSite', { endpoint: 'site' }, done);
+  run.itemProcessor(b.ctx.tasks.invoke(s, 'RecoverBatch', 'execute-batch', { 'batch.$': '$.batch' }, null));
+  const validated = b.validate('ValidateRecoveredSite', { check: { endpoint: 'site' } }, done);
   const invalidate = b.task('InvalidateRecovered', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation');
   return plan.next(
     new sfn.Choice(s, 'RecoveryNeeded?')
@@ -282,10 +282,10 @@ export function failoverDefinition(scope: Construct, ctx: DefinitionContext): sf
     const s = scope;
     const toStandby = new sfn.Pass(s, 'TargetStandby', { result: sfn.Result.fromObject({ endpoint: 'standby', distribution: 'standby' }), resultPath: '$.switch' });
     const toPrimary = new sfn.Pass(s, 'TargetPrimary', { result: sfn.Result.fromObject({ endpoint: 'primary', distribution: 'primary' }), resultPath: '$.switch' });
-    const preflight = b.task('ValidateTarget', 'validate-site', { 'endpoint.$': '$.switch.endpoint' }, '$.outcome.preflight');
+    const preflight = b.task('ValidateTarget', 'validate-site', { check: { 'endpoint.$': '$.switch.endpoint' } }, '$.outcome.preflight');
     const move = b.task('MoveAlias', 'move-alias', { 'direction.$': '$.run.input.direction' }, '$.outcome.move');
     const status = b.task('TargetStatus', 'distribution-status', { 'distribution.$': '$.switch.distribution' }, '$.outcome.target');
-    const validated = b.validate('ValidateSite', { endpoint: 'site' }, done);
+    const validated = b.validate('ValidateSite', { check: { endpoint: 'site' } }, done);
     const switched = move.next(b.pollUntil('Deploy', status, sfn.Condition.stringEquals('$.outcome.target.status', 'Deployed'), validated));
     const checked = preflight.next(
       new sfn.Choice(s, 'TargetHealthy?')

@@ -186,13 +186,12 @@ export class RunbookTasks extends Construct {
   }
 
   /** A LambdaInvoke of a task, with the service-exception retry CDK adds and the handler's return as result. */
-  invoke(scope: Construct, stateName: string, handler: TaskHandler, payload: Record<string, unknown> | string, resultPath: string | null): tasks.LambdaInvoke {
+  invoke(scope: Construct, stateName: string, handler: TaskHandler, payload: Record<string, unknown>, resultPath: string | null): tasks.LambdaInvoke {
     const fn = this.functions.get(handler);
     if (!fn) throw new Error(`RunbookTasks: no function for handler ${handler}`);
     return new tasks.LambdaInvoke(scope, stateName, {
       lambdaFunction: fn.function,
-      // A string is a JSONPath whose value is the whole payload.
-      payload: typeof payload === 'string' ? sfn.TaskInput.fromJsonPathAt(payload) : sfn.TaskInput.fromObject(payload),
+      payload: sfn.TaskInput.fromObject(payload),
       payloadResponseOnly: true,
       resultPath: resultPath === null ? sfn.JsonPath.DISCARD : resultPath,
     });

@@ -13,8 +13,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { extractStateMachines, lambdaTaskStates, serviceTaskStates, usedFeatures, type ExtractedStateMachine } from '../support/asl';
-import { HARNESS_ERROR, runOnMoto, runStateMachine, scheduledTaskParameters, type LocalHandler } from '../support/local-sfn';
+import { extractStateMachines, lambdaTaskStates, serviceTaskStates, usedFeatures, type ExtractedStateMachine } from '../../local/asl';
+import { HARNESS_ERROR, runOnMoto, runStateMachine, scheduledTaskParameters, type LocalHandler } from '../../local/local-sfn';
 
 class TransientGlitch extends Error {
   override name = 'TransientGlitch';
