@@ -5,9 +5,10 @@
  * Feeds the engine's planner a synthetic ListObjectVersions listing of KEYS keys x 5 entries,
  * generated page by page as the S3 adapter would receive it, and reports time and memory.
  * Usage: node planner-child.js KEYS CHANGED_SHARE [plan|listing]
- * `listing` only generates the listing and groups it by key, measuring the part of the time that is
- * this harness's and not the planner's.
+ * `listing` only generates the synthetic listing and drains it: the part of the time that is this
+ * harness's and not the engine's (which starts at grouping the entries by key).
  */
+import { loadavg } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { planPointInTime } from '../lambda/core/plan';
 import { VersionEntry, groupByKey } from '../lambda/core/versions';
@@ -77,11 +78,11 @@ async function main(): Promise<void> {
   const baselineRss = process.memoryUsage().rss;
   const started = process.hrtime.bigint();
   let body: Awaited<ReturnType<typeof planPointInTime>> | undefined;
-  let histories = 0;
+  let entriesSeen = 0;
   if (mode === 'plan') {
     body = await planPointInTime(groupByKey(syntheticListing()), { bucket: 'bench', prefix: '', at: T, now: NOW });
   } else {
-    for await (const _ of groupByKey(syntheticListing())) histories++;
+    for await (const _ of syntheticListing()) entriesSeen++;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       keys,
       changedShare,
       entries,
+      loadAverage1m: loadavg()[0],
       seconds,
       versionsPerSecond: Math.round(entries / seconds),
       // ru_maxrss: the kernel's high-water mark of resident memory for this process, in KiB.
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
       baselineRssMb: baselineRss / MB,
       peakHeapUsedMb: peakHeap / MB,
       heapLimitMb: getHeapStatistics().heap_size_limit / MB,
-      ...(body ? { planOps: body.ops.length, summary: body.summary } : { histories }),
+      ...(body ? { planOps: body.ops.length, summary: body.summary } : { entriesSeen }),
     }) + '\n',
   );
 }

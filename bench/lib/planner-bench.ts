@@ -12,12 +12,16 @@ export interface PlannerResult {
   readonly changedShare: number;
   readonly entries?: number;
   readonly seconds?: number;
+  /** Every repetition's time when the case was run more than once (seconds is their median). */
+  readonly runSeconds?: number[];
   readonly versionsPerSecond?: number;
   readonly peakRssMb?: number;
   readonly baselineRssMb?: number;
   readonly peakHeapUsedMb?: number;
   readonly planOps?: number;
-  readonly histories?: number;
+  readonly entriesSeen?: number;
+  /** The machine's 1-minute load average when the run ended: timings on a busy machine are slower. */
+  readonly loadAverage1m?: number;
   readonly summary?: Record<string, number>;
   readonly error?: string;
 }

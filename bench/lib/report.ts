@@ -72,12 +72,14 @@ export function renderMarkdown(r: BenchReport): string {
     out.push(
       '## Planner alone on a synthetic listing (c)',
       '',
-      `Target: ${TARGETS.plannerMaxSeconds} s and ${TARGETS.plannerMaxRssMb} MB peak RSS at 1,000,000 keys x 5 versions. ` +
-        '`listing only` generates the synthetic pages and groups them by key without planning: the harness\'s share of the time.',
+      `Target: under ${TARGETS.plannerMaxSeconds} s and ${TARGETS.plannerMaxRssMb} MB peak RSS at 1,000,000 keys x 5 versions. ` +
+        '`listing` generates and drains the synthetic pages only (the harness); `plan` feeds them to the engine ' +
+        '(`groupByKey` -> `planPointInTime`); the planner\'s own time is the difference, and the time target is judged on it. ' +
+        'Each case ran several times; the table shows the run with the median time (all times in the JSON).',
       '',
       table(
-        ['run', 'keys', 'versions', 'changed', 'seconds', 'versions / s', 'peak RSS MB', 'start RSS MB', 'peak heap used MB', 'plan ops held', 'targets'],
-        r.planner.map((p) => plannerRow(p)),
+        ['run', 'keys', 'versions', 'changed', 'seconds', "planner's own seconds", 'versions / s (own)', 'peak RSS MB', 'start RSS MB', 'peak heap used MB', 'plan ops held', 'load avg', 'targets'],
+        r.planner.map((p) => plannerRow(p, r.planner.find((q) => q.mode === 'listing' && q.keys === p.keys && q.changedShare === p.changedShare))),
       ),
       '',
     );
@@ -110,22 +112,24 @@ function scenarioRow(s: ScenarioResult): string[] {
   ];
 }
 
-function plannerRow(p: PlannerResult): string[] {
-  if (p.error) return [p.mode, String(p.keys), '-', pct(p.changedShare), `error: ${p.error.split('\n')[0]}`, '-', '-', '-', '-', '-', '-'];
-  const fast = p.seconds! < TARGETS.plannerMaxSeconds;
+function plannerRow(p: PlannerResult, listing: PlannerResult | undefined): string[] {
+  if (p.error) return [p.mode, String(p.keys), '-', pct(p.changedShare), `error: ${p.error.split('\n')[0]}`, '-', '-', '-', '-', '-', '-', '-', '-'];
+  const own = p.mode === 'plan' && listing?.seconds !== undefined ? p.seconds! - listing.seconds : undefined;
   const small = p.peakRssMb! < TARGETS.plannerMaxRssMb;
   return [
-    p.mode === 'plan' ? 'plan' : 'listing only',
+    p.mode,
     p.keys.toLocaleString('en-US'),
     p.entries!.toLocaleString('en-US'),
     pct(p.changedShare),
     p.seconds!.toFixed(2),
-    p.versionsPerSecond!.toLocaleString('en-US'),
+    own === undefined ? '-' : own.toFixed(2),
+    own === undefined ? '-' : Math.round(p.entries! / own).toLocaleString('en-US'),
     p.peakRssMb!.toFixed(0),
     p.baselineRssMb!.toFixed(0),
     p.peakHeapUsedMb!.toFixed(0),
     p.planOps === undefined ? '-' : p.planOps.toLocaleString('en-US'),
-    p.mode === 'plan' ? `time ${fast ? '✅' : '❌'} memory ${small ? '✅' : '❌'}` : '',
+    p.loadAverage1m === undefined ? '-' : p.loadAverage1m.toFixed(1),
+    p.mode === 'plan' ? `time ${own !== undefined && own < TARGETS.plannerMaxSeconds ? '✅' : '❌'} memory ${small ? '✅' : '❌'}` : '',
   ];
 }
 
