@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { AppConfig, EnvironmentConfig } from './config';
 import { DnsStack } from './stacks/dns-stack';
 import { EdgeStack } from './stacks/edge-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
 import { ReplicaStack } from './stacks/replica-stack';
 import { RunbookStack } from './stacks/runbook-stack';
 import { SiteStack } from './stacks/site-stack';
@@ -14,6 +15,7 @@ export interface EnvironmentStacks {
   readonly replica: ReplicaStack;
   readonly site: SiteStack;
   readonly dns?: DnsStack;
+  readonly monitoring: MonitoringStack;
   readonly runbooks: RunbookStack;
 }
 
@@ -67,6 +69,15 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
         description: 'Site DR: health check and failover DNS',
       })
     : undefined;
+  const monitoring = new MonitoringStack(app, name('monitoring'), {
+    ...common('us-east-1'),
+    config,
+    distributions: [
+      { label: 'Primary', distributionId: site.distribution.distributionId },
+      { label: 'Standby', distributionId: replica.standbyDistribution.distributionId },
+    ],
+    description: 'Site DR: CloudFront error-rate alarms (us-east-1, where CloudFront metrics are)',
+  });
   const runbooks = new RunbookStack(app, name('runbooks'), {
     ...common(config.recoveryRegion),
     config,
@@ -74,10 +85,11 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
     distributionDomainName: site.distribution.distributionDomainName,
     standbyDistributionId: replica.standbyDistribution.distributionId,
     standbyDistributionDomainName: replica.standbyDistribution.distributionDomainName,
-    siteStacks: [edge, vault, replica, site, dns].filter((s) => s !== undefined).map((s) => ({ name: s.stackName, region: s.region })),
+    healthCheckId: dns?.failover.healthCheck.healthCheckId,
+    siteStacks: [edge, vault, replica, site, dns, monitoring].filter((s) => s !== undefined).map((s) => ({ name: s.stackName, region: s.region })),
     description: 'Site DR: runbooks (Step Functions), their tasks, schedules and alarms (recovery region)',
   });
-  return { edge, vault, replica, site, dns, runbooks };
+  return { edge, vault, replica, site, dns, monitoring, runbooks };
 }
 
 /** Creates the stacks of every configured environment. */
@@ -87,5 +99,5 @@ export function addEnvironments(app: App, config: AppConfig): Map<string, Enviro
 
 /** Every stack of an environment, for checks that apply to all of them. */
 export function stacksOf(stacks: EnvironmentStacks): Stack[] {
-  return [stacks.edge, stacks.vault, stacks.replica, stacks.site, stacks.dns, stacks.runbooks].filter((s): s is NonNullable<typeof s> => s !== undefined);
+  return [stacks.edge, stacks.vault, stacks.replica, stacks.site, stacks.dns, stacks.monitoring, stacks.runbooks].filter((s): s is NonNullable<typeof s> => s !== undefined);
 }

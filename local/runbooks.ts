@@ -219,7 +219,7 @@ export async function runRunbook(world: LocalWorld, runbooks: SynthesizedRunbook
       serviceHandlers,
       timeoutMs: opts.timeoutMs ?? 120_000,
       // Distributed Map (ItemReader) runs only above the inline batch limit; local plans stay below it.
-      allowUnsupported: ['ItemReader', 'ToleratedFailure'],
+      allowUnsupported: ['ItemReader'],
       context: {
         Execution: {
           Id: `arn:aws:states:${world.region}:${world.account}:execution:${machineName}:${executionName}`,

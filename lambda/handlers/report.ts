@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { createS3Client } from '../aws/client';
 import { putText } from '../aws/records';
 import { buildReport, renderReportMarkdown, RunOutcome, timelineFromEvents, TimelineStep } from '../core/report';
+import { METRICS, metricDimensions } from '../shared/metric-names';
 import { logger, metrics } from '../shared/powertools';
 import { runSchema } from '../shared/run';
 import { parseInput } from '../shared/schemas';
@@ -61,10 +62,13 @@ export async function handler(event: unknown): Promise<ReportResult> {
   await putText(s3, { bucket: vault, key: `${base}.json` }, JSON.stringify(report, null, 2), 'application/json');
   await putText(s3, { bucket: vault, key: `${base}.md` }, markdown, 'text/markdown; charset=utf-8');
 
-  metrics.addDimensions({ Environment: run.environment, Runbook: run.runbook });
-  metrics.addMetric(status === 'SUCCEEDED' ? 'RunbookSucceeded' : 'RunbookFailed', MetricUnit.Count, 1);
-  if (report.rto) metrics.addMetric('RecoveryTimeMinutes', MetricUnit.Count, report.rto.minutes);
-  if (report.rpo) metrics.addMetric('RecoveryPointMinutes', MetricUnit.Count, report.rpo.minutes);
+  // Exactly the dimensions the dashboard and alarms name (no Powertools `service` dimension).
+  metrics.clearDefaultDimensions();
+  metrics.addDimensions(metricDimensions(run.environment, run.runbook));
+  metrics.addMetric(status === 'SUCCEEDED' ? METRICS.runbookSucceeded : METRICS.runbookFailed, MetricUnit.Count, 1);
+  // CloudWatch has no minutes unit: the metric names say minutes, the unit stays None.
+  if (report.rto) metrics.addMetric(METRICS.recoveryTimeMinutes, MetricUnit.NoUnit, report.rto.minutes);
+  if (report.rpo) metrics.addMetric(METRICS.recoveryPointMinutes, MetricUnit.NoUnit, report.rpo.minutes);
   metrics.publishStoredMetrics();
 
   const reportUrl = `s3://${vault}/${base}.json`;

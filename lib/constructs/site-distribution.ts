@@ -117,6 +117,8 @@ export class SiteDistribution extends Construct {
       logBucket: props.logBucket,
       logFilePrefix: props.logPrefix,
       webAclId: props.webAclArn,
+      // Cache hit rate and origin latency for the dashboard.
+      publishAdditionalMetrics: true,
     });
     this.acknowledgeFindings(props);
   }

@@ -129,7 +129,7 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
       itemReader: new sfn.S3JsonItemReader({ bucket: b.ctx.vault, key: sfn.JsonPath.stringAt('$.outcome.plan.batchIndex.key') }),
       itemSelector: batchItem,
       maxConcurrency: 40,
-      toleratedFailurePercentage: 0,
+      // Any failed batch fails the Map (the default: no tolerated failures), and the run reports it.
       resultPath: '$.outcome.executed',
     }),
   );

@@ -9,6 +9,8 @@ import { RunbookName } from '../../lambda/shared/runbook-inputs';
 import { EnvironmentConfig } from '../config';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { AlertTopic } from '../constructs/alert-topic';
+import { DrDashboard } from '../constructs/dr-dashboard';
+import { RecoveryAlarms } from '../constructs/recovery-alarms';
 import { secureBucketProps } from '../constructs/bucket-defaults';
 import { Runbook, RUNBOOK_TAG } from '../constructs/runbook';
 import { DEFINITIONS } from '../runbooks/definitions';
@@ -21,6 +23,11 @@ export interface RunbookStackProps extends StackProps {
   readonly distributionDomainName: string;
   readonly standbyDistributionId: string;
   readonly standbyDistributionDomainName: string;
+  /**
+   * The site's Route 53 health check, for the dashboard.
+   * @default - none (no domain)
+   */
+  readonly healthCheckId?: string;
   /** Stacks whose templates the template-backup runbook stores. */
   readonly siteStacks: Array<{ readonly name: string; readonly region: string }>;
 }
@@ -118,6 +125,18 @@ export class RunbookStack extends Stack {
     );
 
     this.addSchedules(config);
+    new RecoveryAlarms(this, 'RecoveryAlarms', { config, topic: this.alertTopic.topic });
+    new DrDashboard(this, 'Dashboard', {
+      config,
+      distributionId: props.distributionId,
+      standbyDistributionId: props.standbyDistributionId,
+      healthCheckId: props.healthCheckId,
+      runbooks: [...this.runbooks].map(([name, r]) => ({
+        name,
+        succeeded: r.stateMachine.metricSucceeded({ label: name, period: Duration.hours(1) }),
+        failed: r.stateMachine.metricFailed({ label: name, period: Duration.hours(1) }),
+      })),
+    });
     new CfnOutput(this, 'DrillBucketName', { value: this.drillBucket.bucketName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topic.topicArn });
     acknowledgeReviewedFindings(this);

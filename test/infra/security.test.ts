@@ -69,7 +69,7 @@ describe.each(cases)('%s', (_, stack) => {
 
 test('the checks above saw every kind of stack', () => {
   expect(new Set(cases.map(([name]) => name.replace(/^acme-\w+-/, '')))).toEqual(
-    new Set(['edge', 'vault', 'vault (vault account)', 'replica', 'site', 'dns', 'runbooks']),
+    new Set(['edge', 'vault', 'vault (vault account)', 'replica', 'site', 'dns', 'monitoring', 'runbooks']),
   );
 });
 

@@ -1,0 +1,170 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RUNBOOK_NAMES } from '../../lambda/shared/runbook-inputs';
+import { allStates, extractStateMachines } from '../../local/asl';
+import { synthesize } from './fixtures';
+
+const synth = synthesize();
+const prod = synth.template('prod', 'runbooks');
+const machines = extractStateMachines(prod.toJSON());
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+/** Actions each task role may perform, by handler (from the role name). */
+function actionsByTaskRole(template: Template): Map<string, string[]> {
+  const roles = template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.stringLikeRegexp('^acme-prod-runbook-') } });
+  const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+  const out = new Map<string, string[]>();
+  for (const [logicalId, role] of Object.entries(roles)) {
+    const handler = (role.Properties.RoleName as string).replace('acme-prod-runbook-', '');
+    const statements = policies
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    out.set(handler, statements.flatMap((s) => [s.Action].flat()));
+  }
+  return out;
+}
+
+describe('RunbookStack', () => {
+  test('is deployed in the recovery region', () => {
+    expect(synth.stacks.get('prod')!.runbooks.region).toBe('us-west-2');
+  });
+
+  test('all eight runbooks exist, named <project>-<env>-<runbook> and tagged', () => {
+    expect([...machines.keys()].sort()).toEqual(RUNBOOK_NAMES.map((n) => `acme-prod-${n}`).sort());
+    for (const name of RUNBOOK_NAMES) {
+      prod.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: `acme-prod-${name}`,
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+        Tags: Match.arrayWith([{ Key: 'sitedr:runbook', Value: name }]),
+      });
+    }
+  });
+
+  test('without a domain there is nothing to fail over: no failover runbook', () => {
+    const staging = extractStateMachines(synth.template('staging', 'runbooks').toJSON());
+    expect(staging.has('acme-staging-failover')).toBe(false);
+    expect(staging.size).toBe(7);
+  });
+
+  test.each(RUNBOOK_NAMES)('%s: a timeout, a failure alarm to the alert topic, and the common frame', (name) => {
+    const { definition } = machines.get(`acme-prod-${name}`)!;
+    expect(definition.TimeoutSeconds).toBeGreaterThan(0);
+    const states = new Map(allStates(definition).map((s) => [s.stateName, s.state]));
+    // Frame: input checked first; every failure after that is reported and notified, then fails with its own error.
+    expect(definition.StartAt).toBe('Prepare');
+    expect(states.get('Prepare')).toMatchObject({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Rejected' }] });
+    expect(states.get('Rejected')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(states.get('ReportFailure')).toMatchObject({ Type: 'Task', Next: 'NotifyFailure' });
+    expect(states.get('NotifyFailure')).toMatchObject({ Type: 'Task', Resource: expect.stringContaining(':sns:publish'), Next: 'Failed' });
+    expect(states.get('Failed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
+    expect(states.get('Report')).toMatchObject({ Next: 'Notify' });
+    // Every top-level task and map after Prepare routes its failures to the failure report.
+    for (const { stateName, state, parents } of allStates(definition)) {
+      if (parents.length > 0 || !['Task', 'Map'].includes(state.Type) || ['Prepare', 'ReportFailure', 'NotifyFailure', 'Notify'].includes(stateName)) continue;
+      expect({ stateName, catch: state.Catch }).toEqual({ stateName, catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'ReportFailure', ResultPath: '$.error' })] });
+    }
+    prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp(`^The ${name} runbook failed, timed out or was aborted`),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
+    });
+  });
+
+  test('restore: plan, dry-run stop, approval by task token, inline and distributed execution, invalidation, validation', () => {
+    const { definition } = machines.get('acme-prod-restore')!;
+    const states = new Map(allStates(definition).map((s) => [s.stateName, s.state]));
+    expect(states.get('RequestApproval')).toMatchObject({ Resource: expect.stringMatching(/sns:publish\.waitForTaskToken$/), TimeoutSeconds: 86400 });
+    expect(states.get('ExecuteBatches')).toMatchObject({ Type: 'Map', ItemsPath: '$.outcome.plan.batches' });
+    expect(states.get('ExecuteBatchesDistributed')).toMatchObject({
+      Type: 'Map',
+      ItemReader: { Resource: expect.stringContaining('s3:getObject'), ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'acme-prod-vault-111111111111-us-west-2', 'Key.$': '$.outcome.plan.batchIndex.key' } },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+    });
+    expect(states.get('AnythingToChange?')).toMatchObject({
+      Choices: [
+        { Variable: '$.outcome.plan.operations', NumericEquals: 0, Next: 'Report' },
+        { Variable: '$.outcome.plan.batches[0]', IsPresent: true, Next: 'ExecuteBatches' },
+      ],
+      Default: 'ExecuteBatchesDistributed',
+    });
+    expect(states.get('DryRun?')).toMatchObject({ Choices: [{ Variable: '$.run.input.dryRun', BooleanEquals: true, Next: 'Report' }] });
+    expect(states.get('ValidateSitePassed?')).toMatchObject({ Default: 'ValidateSiteFailed' });
+  });
+
+  test('schedules: daily backup, first-Monday drill, weekly log export, daily template backup (prod); quarterly full drill (staging)', () => {
+    const schedules = Object.values(prod.findResources('AWS::Scheduler::Schedule')).map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input)]);
+    expect(schedules).toEqual(
+      expect.arrayContaining([
+        ['cron(0 3 * * ? *)', { mode: 'snapshot', requestedBy: 'schedule' }],
+        ['cron(0 6 ? * MON#1 *)', { kind: 'content', requestedBy: 'schedule' }],
+        ['cron(0 4 ? * SUN *)', {}],
+        ['cron(30 3 * * ? *)', { requestedBy: 'schedule' }],
+      ]),
+    );
+    expect(schedules).toHaveLength(4);
+    const staging = Object.values(synth.template('staging', 'runbooks').findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties.ScheduleExpression);
+    expect(staging).toContain('cron(0 8 ? 1,4,7,10 MON#1 *)');
+    // dev turns drills and log exports off.
+    expect(Object.keys(synth.template('dev', 'runbooks').findResources('AWS::Scheduler::Schedule'))).toHaveLength(2);
+  });
+
+  test('tasks: pinned newest Node.js runtime, arm64, tracing, source maps', () => {
+    const functions = Object.values(prod.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+    expect(functions).toHaveLength(16);
+    for (const f of functions) {
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs26.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  test('least privilege: only the batch executor may remove delete markers, only move-alias moves aliases, nobody deletes in the vault', () => {
+    const actions = actionsByTaskRole(prod);
+    expect(actions.size).toBe(16);
+    const holders = (action: string) => [...actions].filter(([, a]) => a.includes(action)).map(([h]) => h);
+    expect(holders('s3:DeleteObjectVersion')).toEqual(['execute-batch']);
+    expect(holders('cloudfront:AssociateAlias')).toEqual(['move-alias']);
+    expect(holders('cloudfront:CreateInvalidation')).toEqual(['invalidate']);
+    expect(holders('states:ListExecutions')).toEqual(['prepare-run']);
+    for (const [handler, list] of actions) {
+      for (const action of list) expect(`${handler}: ${action}`).not.toMatch(/:\*$|^[^:]+: \*$/);
+    }
+    // Vault writes carry no delete; the report may only write under reports/.
+    const policies = JSON.stringify(prod.findResources('AWS::IAM::Policy'));
+    expect(policies).not.toMatch(/s3:(DeleteBucket|PutBucketPolicy|PutLifecycleConfiguration|BypassGovernanceRetention)/);
+  });
+
+  test('dashboard and recovery alarms', () => {
+    prod.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'acme-prod-disaster-recovery' });
+    const body = JSON.stringify(prod.findResources('AWS::CloudWatch::Dashboard'));
+    for (const metric of ['ReplicationLatency', 'RecoveryTimeMinutes', 'RecoveryPointMinutes', '5xxErrorRate', '4xxErrorRate', 'CacheHitRate', 'HealthCheckStatus']) expect(body).toContain(metric);
+    prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RunbookSucceeded',
+      Namespace: 'SiteDR',
+      Dimensions: [{ Name: 'Environment', Value: 'prod' }, { Name: 'Runbook', Value: 'backup' }],
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    prod.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RecoveryTimeMinutes', Threshold: 60, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  test('CloudFront error-rate alarms: 5xx above 1 %, 4xx above 5 %, for both distributions, in us-east-1', () => {
+    const monitoring = synth.template('prod', 'monitoring');
+    expect(synth.stacks.get('prod')!.monitoring.region).toBe('us-east-1');
+    for (const [metric, limit] of [['5xxErrorRate', 1], ['4xxErrorRate', 5]] as const) {
+      expect(monitoring.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metric, Threshold: limit, Namespace: 'AWS/CloudFront' } })).toEqual(expect.any(Object));
+      expect(Object.keys(monitoring.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metric, Threshold: limit } }))).toHaveLength(2);
+    }
+  });
+
+  test('the drill bucket is private, versioned, and expires what drills leave', () => {
+    prod.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7 })]) },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+  });
+});
