@@ -126,7 +126,7 @@ export async function runStateMachine(definition: StateMachineDefinition, input:
     ...opts.context,
   };
   // Validate what CDK emits, but not ARN shapes: placeholder ARNs are fine, and so is a partition token.
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
+  const machine = new StateMachine(withoutRootResultPaths(definition), { validationOptions: { checkArn: false, checkPaths: true } });
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
     context,
@@ -150,6 +150,24 @@ export async function runStateMachine(definition: StateMachineDefinition, input:
   const retries: Record<string, number> = {};
   for (const e of events) if (e.type === 'StateRetried') retries[e.stateName!] = (retries[e.stateName!] ?? 0) + 1;
   return { ...outcome, events, visitedStates, retries };
+}
+
+/**
+ * `ResultPath: "$"` means "the result replaces the input", the same as leaving ResultPath out
+ * (ASL spec). aws-local-stepfunctions 3.0 instead writes the result under a key named "$"
+ * (`processResultPath` strips a leading "$." only), so a Map whose iterations return their task's
+ * result would collect `{ ...input, $: result }` locally and `result` in AWS. Dropping the field
+ * (in states and in catchers) runs the same semantics the deployed machine has.
+ */
+export function withoutRootResultPaths<T extends StateMachineDefinition>(definition: T): T {
+  const copy = JSON.parse(JSON.stringify(definition)) as T;
+  for (const { state } of allStates(copy)) {
+    if (state.ResultPath === '$') delete state.ResultPath;
+    for (const catcher of (state.Catch as Array<Record<string, unknown>> | undefined) ?? []) {
+      if (catcher.ResultPath === '$') delete catcher.ResultPath;
+    }
+  }
+  return copy;
 }
 
 // The runner does not export its handler types; derive them from `run`'s options.

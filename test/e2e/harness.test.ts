@@ -259,6 +259,31 @@ describe('running a definition locally with the real handlers', () => {
     await expect(runStateMachine(jsonata as never, {}, {})).rejects.toThrow(/does not execute JSONata/);
   });
 
+  it('treats ResultPath "$" as AWS does (the result replaces the input), in states and in catchers', async () => {
+    // aws-local-stepfunctions 3.0 alone would write the result under a key named "$".
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { StartAt: 'Count', States: { Count: { Type: 'Task', Resource: 'arn:aws:lambda:us-west-2:111111111111:function:Fn', ResultPath: '$', End: true } } },
+          ResultPath: '$.counted',
+          Next: 'Fails',
+        },
+        Fails: { Type: 'Task', Resource: 'arn:aws:lambda:us-west-2:111111111111:function:Boom', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Caught' }], End: true },
+        Caught: { Type: 'Pass', End: true },
+      },
+    };
+    const boom: LocalHandler = () => {
+      throw Object.assign(new Error('no'), { name: 'Boom' });
+    };
+    const result = await runStateMachine(definition as never, { items: [1, 2] }, { handlers: { Count: (n: number) => ({ n }), Fails: boom } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ Error: 'Boom' });
+    expect(outputOfState(result.events, 'Each')).toEqual({ items: [1, 2], counted: [{ n: 1 }, { n: 2 }] });
+  });
+
   it('aborts a run that outlives timeoutMs (here a Wait given a real duration)', async () => {
     const definition = { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 30, End: true } } };
     const result = await runStateMachine(definition as never, {}, { waitTimeOverride: 5_000, timeoutMs: 200 });
@@ -365,3 +390,7 @@ describe("moto's executor, for what the local runner cannot run", () => {
     expect(result).toMatchObject({ status: 'FAILED', error: 'Lambda.ResourceNotFoundException' });
   });
 });
+
+function outputOfState(events: ReadonlyArray<{ type: string; stateName?: string; output?: unknown }>, stateName: string): unknown {
+  return events.find((e) => e.type === 'StateExited' && e.stateName === stateName)?.output;
+}
