@@ -122,7 +122,8 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
       resultPath: '$.outcome.executed',
     }),
   );
-  inlineMap.itemProcessor(b.ctx.tasks.invoke(s, 'ExecuteBatch', 'execute-batch', { 'batch.$': '$.batch' }, null).addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }));
+  // Each iteration's output is the batch's counts ('$', not discarded): the report adds them up into its totals.
+  inlineMap.itemProcessor(b.ctx.tasks.invoke(s, 'ExecuteBatch', 'execute-batch', { 'batch.$': '$.batch' }, '$').addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }));
   // Above the inline limit the batches travel by S3: a Distributed Map reads the index the plan task wrote.
   const distributedMap = b.map(
     new sfn.DistributedMap(s, 'ExecuteBatchesDistributed', {
@@ -134,7 +135,7 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
     }),
   );
   distributedMap.itemProcessor(
-    b.ctx.tasks.invoke(s, 'ExecuteBatchDistributed', 'execute-batch', { 'batch.$': '$.batch' }, null).addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }),
+    b.ctx.tasks.invoke(s, 'ExecuteBatchDistributed', 'execute-batch', { 'batch.$': '$.batch' }, '$').addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }),
     { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.STANDARD },
   );
 
@@ -265,7 +266,7 @@ function fullDrill(b: RunbookBuilder, done: sfn.IChainable): sfn.IChainable {
   const plan = b.task('PlanFullRecovery', 'restore-plan', { 'run.$': '$.run', source: { type: 'snapshot' }, target: 'site', prefix: '' }, '$.outcome.plan');
   const s = b.scope;
   const run = b.map(new sfn.Map(s, 'RecoverBatches', { itemsPath: '$.outcome.plan.batches', itemSelector: { 'batch.$': '$$.Map.Item.Value' }, maxConcurrency: 4, resultPath: '$.outcome.executed' }));
-  run.itemProcessor(b.ctx.tasks.invoke(s, 'RecoverBatch', 'execute-batch', { 'batch.$': '$.batch' }, null));
+  run.itemProcessor(b.ctx.tasks.invoke(s, 'RecoverBatch', 'execute-batch', { 'batch.$': '$.batch' }, '$'));
   const validated = b.validate('ValidateRecoveredSite', { check: { endpoint: 'site' } }, done);
   const invalidate = b.task('InvalidateRecovered', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation');
   return plan.next(
