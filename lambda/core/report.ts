@@ -88,10 +88,14 @@ export interface Report extends ReportInput {
 
 const RECOVERY_RUNBOOKS = new Set(['restore', 'rollback', 'drill', 'failover']);
 
-/** The time a snapshot id (`20261201T100000Z-a1b2c3`, see core/snapshot newSnapshotId) was taken. */
+/**
+ * The time a snapshot id was taken. newSnapshotId (core/snapshot) writes milliseconds
+ * (`20261201T100000123Z-a1b2c3`); ids without them (`20261201T100000Z-a1b2c3`) are read too.
+ * Without this, snapshot restores and drills had no restore point, so no RPO measurement.
+ */
 export function snapshotTime(id: string): string | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(id);
-  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : undefined;
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?Z-/.exec(id);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ? `.${m[7]}` : ''}Z` : undefined;
 }
 
 function minutesBetween(from: string, to: string): number {
