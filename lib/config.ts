@@ -92,6 +92,8 @@ const environmentSchema = z.strictObject({
     .optional(),
   restoreNeedsApproval: z.boolean().optional(),
   responseTimeLimitMs: z.number().int().positive().optional(),
+  /** Pages that must answer 200 in every validation (the site's critical user paths). */
+  criticalPaths: z.array(z.string().regex(/^\/\S*$/, 'absolute paths such as / or /about/')).min(1).max(20).optional(),
   originFailover: z
     .strictObject({
       connectionTimeoutSeconds: z.number().int().min(1).max(10).optional(),
@@ -157,6 +159,8 @@ export interface EnvironmentConfig {
   readonly alertEmail?: string;
   readonly replicationStorageClass: 'STANDARD' | 'STANDARD_IA' | 'INTELLIGENT_TIERING' | 'ONEZONE_IA' | 'GLACIER_IR';
   readonly originFailover: OriginFailoverConfig;
+  /** Paths every validation requires to answer 200 (default: just `/`). */
+  readonly criticalPaths: readonly string[];
   /** Physical bucket names: fixed because other regions and accounts refer to them before they exist. */
   readonly bucketNames: { readonly content: string; readonly replica: string; readonly vault: string };
   /** Name prefix of the runbook roles the vault's bucket policy trusts (the vault may be in another account). */
@@ -269,6 +273,7 @@ function resolveEnvironment(
     },
     alertEmail: raw.alertEmail,
     replicationStorageClass: raw.replicationStorageClass ?? 'STANDARD',
+    criticalPaths: raw.criticalPaths ?? ['/'],
     originFailover: {
       connectionTimeoutSeconds: raw.originFailover?.connectionTimeoutSeconds ?? 2,
       connectionAttempts: raw.originFailover?.connectionAttempts ?? 1,

@@ -44,6 +44,19 @@ import {
 import { StateMachine } from 'aws-local-stepfunctions';
 import { allStates, lambdaTaskStates, serviceTaskStates, usedFeatures, type StateMachineDefinition } from './asl';
 
+// aws-local-stepfunctions needs Promise.withResolvers (Node 22); this project also runs on Node 20.
+if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== 'function') {
+  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T | PromiseLike<T>) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
 /** A Lambda handler as deployed: `(event, context) => result`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LocalHandler = (event: any, context: Context) => unknown;
@@ -66,10 +79,14 @@ export interface LocalRunOptions {
   readonly context?: Readonly<Record<string, unknown>>;
   /** Features from {@link LOCALLY_UNSUPPORTED} to run anyway, knowing the runner ignores them. @default [] */
   readonly allowUnsupported?: readonly string[];
+  /** Called with each event as it happens (the result lists them all at the end). */
+  readonly onEvent?: (event: HarnessEvent) => void;
 }
 
 export interface HarnessEvent {
   readonly type: string;
+  /** When it happened (ms since the epoch), as the runner dispatched it. */
+  readonly timestamp?: number;
   readonly stateName?: string;
   readonly stateType?: string;
   /** The Map iteration the event belongs to. */
@@ -134,7 +151,11 @@ export async function runStateMachine(definition: StateMachineDefinition, input:
 
   const events: HarnessEvent[] = [];
   const collecting = (async () => {
-    for await (const event of execution.eventLogs) events.push(toHarnessEvent(event as unknown as RawEvent));
+    for await (const event of execution.eventLogs) {
+      const harnessEvent = toHarnessEvent(event as unknown as RawEvent);
+      events.push(harnessEvent);
+      opts.onEvent?.(harnessEvent);
+    }
   })();
   const timer = setTimeout(() => execution.abort(), opts.timeoutMs ?? 60_000);
   let outcome: Pick<LocalRunResult, 'status' | 'output' | 'error' | 'cause'>;
@@ -291,6 +312,7 @@ function failureOf(err: unknown): Pick<LocalRunResult, 'status' | 'error' | 'cau
 
 interface RawEvent {
   type: string;
+  timestamp?: number;
   state?: { name: string; type: string; output?: unknown };
   index?: number;
   Error?: string;
@@ -301,6 +323,7 @@ interface RawEvent {
 function toHarnessEvent(event: RawEvent): HarnessEvent {
   return {
     type: event.type,
+    ...(event.timestamp !== undefined && { timestamp: event.timestamp }),
     ...(event.state && { stateName: event.state.name, stateType: event.state.type }),
     ...(event.index !== undefined && { index: event.index }),
     ...(event.Error !== undefined && { error: event.Error, cause: causeText(event.Cause) }),

@@ -23,7 +23,8 @@ import { addEnvironment } from '../lib/site-dr-app';
 import type { RunbookName } from '../lambda/shared/runbook-inputs';
 import { SETTINGS } from '../lambda/shared/settings';
 import { extractStateMachines, ExtractedStateMachine, lambdaTaskStates, serviceTaskStates } from './asl';
-import { LocalHandler, LocalRunResult, runStateMachine, ServiceHandler } from './local-sfn';
+import { HarnessEvent, LocalHandler, LocalRunResult, runStateMachine, ServiceHandler } from './local-sfn';
+import { timelineFromEvents } from '../lambda/core/report';
 
 /** What the runbooks act on locally. */
 export interface LocalWorld {
@@ -48,8 +49,8 @@ export interface SynthesizedRunbooks {
 }
 
 /** A configuration for local runs: one environment named like the real ones, in a placeholder account. */
-export function localConfig(env: 'prod' | 'staging' | 'dev' = 'staging', project = 'localsite'): EnvironmentConfig {
-  const raw: RawConfig = { project, account: '123456789012', environments: { [env]: {} } } as RawConfig;
+export function localConfig(env: 'prod' | 'staging' | 'dev' = 'staging', project = 'localsite', settings: Record<string, unknown> = {}): EnvironmentConfig {
+  const raw: RawConfig = { project, account: '123456789012', environments: { [env]: settings } } as RawConfig;
   return parseConfig(raw, env).environments[0];
 }
 
@@ -165,6 +166,8 @@ export interface RunbookRunOptions {
 export interface RunbookRun extends LocalRunResult {
   readonly executionName: string;
   readonly notifications: Notification[];
+  /** What the report task returned (also for a failed run, whose output is only the error). */
+  readonly report?: { readonly status: string; readonly reportUrl: string; readonly markdownUrl: string };
 }
 
 /** Loads a handler module the way Lambda would run it. */
@@ -188,6 +191,13 @@ export async function runRunbook(world: LocalWorld, runbooks: SynthesizedRunbook
     const handler = task.functionLogicalId && runbooks.handlerOf.get(task.functionLogicalId);
     if (!handler) throw new Error(`state ${task.stateName} invokes an unknown function ${task.functionLogicalId}`);
     handlers[task.stateName] = opts.handlerOverrides?.[task.stateName] ?? loadHandler(handler);
+  }
+  // The report task reads the run's steps from the execution history in AWS; locally, from the runner's events.
+  const events: HarnessEvent[] = [];
+  for (const name of ['Report', 'ReportFailure']) {
+    const report = handlers[name];
+    if (!report || opts.handlerOverrides?.[name]) continue;
+    handlers[name] = (event, context) => report({ ...event, timeline: timelineFromEvents(events.filter((e) => e.stateName && e.timestamp !== undefined).map((e) => ({ type: e.type, stateName: e.stateName, timestamp: new Date(e.timestamp!).toISOString() }))) }, context);
   }
   const notifications: Notification[] = [];
   const serviceHandlers: Record<string, ServiceHandler> = {};
@@ -218,6 +228,7 @@ export async function runRunbook(world: LocalWorld, runbooks: SynthesizedRunbook
       handlers,
       serviceHandlers,
       timeoutMs: opts.timeoutMs ?? 120_000,
+      onEvent: (e) => events.push(e),
       // Distributed Map (ItemReader) runs only above the inline batch limit; local plans stay below it.
       allowUnsupported: ['ItemReader'],
       context: {
@@ -230,7 +241,9 @@ export async function runRunbook(world: LocalWorld, runbooks: SynthesizedRunbook
         StateMachine: { Id: `arn:aws:states:${world.region}:${world.account}:stateMachine:${machineName}`, Name: machineName },
       },
     });
-    return { ...result, executionName, notifications };
+    const reported = [...result.events].reverse().find((e) => e.type === 'StateExited' && (e.stateName === 'Report' || e.stateName === 'ReportFailure'));
+    const report = (reported?.output as { report?: RunbookRun['report'] } | undefined)?.report;
+    return { ...result, executionName, notifications, ...(report ? { report } : {}) };
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];

@@ -12,7 +12,8 @@ export interface TimelineStep {
   readonly name: string;
   readonly startedAt: string;
   readonly endedAt: string;
-  readonly status: 'succeeded' | 'failed';
+  /** running: not finished when the report was written (the report step itself, for one). */
+  readonly status: 'succeeded' | 'failed' | 'running';
 }
 
 export interface Objectives {
@@ -141,8 +142,9 @@ export function buildReport(input: ReportInput): Report {
         }
       : undefined;
   const undoManifest = input.outcome.plan?.undoManifestUrl;
+  // A drill changes only the drill bucket, which expires on its own: nothing to undo.
   const undo =
-    undoManifest && input.input.dryRun !== true
+    undoManifest && input.input.dryRun !== true && input.runbook !== 'drill'
       ? {
           command: `sitedr run restore --env ${input.environment} --undo ${undoManifest} --reason "undo ${input.runbook} ${input.runId}"`,
           consoleInput: { source: { type: 'undo', manifest: undoManifest }, reason: `undo ${input.runbook} ${input.runId}`, requestedBy: '<your name>' },
@@ -164,7 +166,7 @@ export function renderGantt(timeline: readonly TimelineStep[]): string {
   const lines = ['gantt', '  title Run timeline (UTC)', '  dateFormat YYYY-MM-DDTHH:mm:ss.SSSZ', '  axisFormat %H:%M:%S', '  section Steps'];
   timeline.forEach((step, i) => {
     const name = step.name.replace(/[:#;]/g, ' ').trim() || `step ${i + 1}`;
-    const tag = step.status === 'failed' ? 'crit, ' : '';
+    const tag = step.status === 'failed' ? 'crit, ' : step.status === 'running' ? 'active, ' : '';
     const start = new Date(step.startedAt).toISOString();
     // Mermaid needs an end after the start; a step that took 0 ms is shown as 1 ms.
     const end = new Date(Math.max(Date.parse(step.endedAt), Date.parse(step.startedAt) + 1)).toISOString();
@@ -222,24 +224,25 @@ export function renderReportMarkdown(r: Report): string {
   return out.join('\n');
 }
 
-/** Turns execution-history-like state events into steps: entered -> exited pairs by state name. */
+/**
+ * Turns execution-history-like state events into steps: entered -> exited pairs by state name.
+ * A state with a failure event is failed; one not exited yet is still running.
+ */
 export function timelineFromEvents(
   events: readonly { readonly type: string; readonly timestamp: string; readonly stateName?: string }[],
 ): TimelineStep[] {
   const open = new Map<string, string>();
+  const failed = new Set(events.filter((e) => e.stateName && /Failed$/.test(e.type)).map((e) => e.stateName!));
   const steps: TimelineStep[] = [];
   for (const e of events) {
     if (!e.stateName) continue;
     if (/StateEntered$/.test(e.type)) open.set(e.stateName, e.timestamp);
     if (/StateExited$/.test(e.type) && open.has(e.stateName)) {
-      steps.push({ name: e.stateName, startedAt: open.get(e.stateName)!, endedAt: e.timestamp, status: 'succeeded' });
+      steps.push({ name: e.stateName, startedAt: open.get(e.stateName)!, endedAt: e.timestamp, status: failed.has(e.stateName) ? 'failed' : 'succeeded' });
       open.delete(e.stateName);
     }
   }
-  // A state entered but never exited is where the run failed.
-  for (const [name, startedAt] of open) {
-    const last = events[events.length - 1]?.timestamp ?? startedAt;
-    steps.push({ name, startedAt, endedAt: last, status: 'failed' });
-  }
+  const last = events[events.length - 1]?.timestamp;
+  for (const [name, startedAt] of open) steps.push({ name, startedAt, endedAt: last ?? startedAt, status: failed.has(name) ? 'failed' : 'running' });
   return steps.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }

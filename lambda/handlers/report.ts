@@ -25,7 +25,7 @@ const eventSchema = z.object({
   /** The Catch result: `{ Error, Cause }`. */
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
   /** Steps already known (the local runner passes its event log); otherwise read from the execution history. */
-  timeline: z.array(z.object({ name: z.string(), startedAt: z.string(), endedAt: z.string(), status: z.enum(['succeeded', 'failed']) })).optional(),
+  timeline: z.array(z.object({ name: z.string(), startedAt: z.string(), endedAt: z.string(), status: z.enum(['succeeded', 'failed', 'running']) })).optional(),
 });
 
 export interface ReportResult {

@@ -30,7 +30,8 @@ export async function handler(event: unknown): Promise<Checklist> {
   const distributionId = optionalSetting(endpoint === 'standby' ? SETTINGS.standbyDistributionId : SETTINGS.distributionId);
   const checklist = await validateSite({
     baseUrl,
-    criticalPaths,
+    // The caller's paths, else the environment's configured critical paths.
+    criticalPaths: criticalPaths ?? setting(SETTINGS.criticalPaths).split(','),
     expectedIndexContains,
     responseTimeLimitMs: numberSetting(SETTINGS.responseTimeLimitMs),
     distribution: distributionId ? { status: async () => (await distributionStatus(cloudfront, distributionId)).status } : undefined,

@@ -44,6 +44,7 @@ export const SETTINGS = {
   batchSize: 'SITEDR_BATCH_SIZE',
   inlineBatchLimit: 'SITEDR_INLINE_BATCH_LIMIT',
   responseTimeLimitMs: 'SITEDR_RESPONSE_TIME_LIMIT_MS',
+  criticalPaths: 'SITEDR_CRITICAL_PATHS',
   snapshotReuseMaxAgeDays: 'SITEDR_SNAPSHOT_REUSE_MAX_AGE_DAYS',
   stackNames: 'SITEDR_STACK_NAMES',
   logGroups: 'SITEDR_LOG_GROUPS',

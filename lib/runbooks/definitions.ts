@@ -184,7 +184,9 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
     b.map(approval);
     afterPlan = new sfn.Choice(s, 'NeedsApproval?').when(sfn.Condition.booleanEquals('$.run.approvalRequired', true), approval.next(execute)).otherwise(execute);
   }
-  return plan.next(new sfn.Choice(s, 'DryRun?').when(sfn.Condition.booleanEquals('$.run.input.dryRun', true), done).otherwise(afterPlan));
+  // Only restore and rollback inputs have dryRun; the drill's has none.
+  const dryRun = sfn.Condition.and(sfn.Condition.isPresent('$.run.input.dryRun'), sfn.Condition.booleanEquals('$.run.input.dryRun', true));
+  return plan.next(new sfn.Choice(s, 'DryRun?').when(dryRun, done).otherwise(afterPlan));
 }
 
 export function backupDefinition(scope: Construct, ctx: DefinitionContext): sfn.IChainable {

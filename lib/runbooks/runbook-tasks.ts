@@ -162,6 +162,7 @@ export class RunbookTasks extends Construct {
       [SETTINGS.standbyUrl]: props.standbyUrl,
       [SETTINGS.primaryUrl]: props.primaryUrl,
       [SETTINGS.responseTimeLimitMs]: String(config.tier.responseTimeLimitMs),
+      [SETTINGS.criticalPaths]: config.criticalPaths.join(','),
     });
     // CreateExportTask is granted per log group by the stack once the log groups exist; Describe has no resource scope.
     make('log-export', 'Start and follow CloudWatch Logs exports into the vault', [allow(['logs:DescribeExportTasks'], ['*'])]);

@@ -91,7 +91,9 @@ describe('RunbookStack', () => {
       ],
       Default: 'ExecuteBatchesDistributed',
     });
-    expect(states.get('DryRun?')).toMatchObject({ Choices: [{ Variable: '$.run.input.dryRun', BooleanEquals: true, Next: 'Report' }] });
+    expect(states.get('DryRun?')).toMatchObject({
+      Choices: [{ And: [{ Variable: '$.run.input.dryRun', IsPresent: true }, { Variable: '$.run.input.dryRun', BooleanEquals: true }], Next: 'Report' }],
+    });
     expect(states.get('ValidateSitePassed?')).toMatchObject({ Default: 'ValidateSiteFailed' });
   });
 

@@ -1,16 +1,3 @@
-// aws-local-stepfunctions needs Promise.withResolvers (Node 22); this machine runs Node 20.
-if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== 'function') {
-  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T | PromiseLike<T>) => void;
-    let reject!: (reason?: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
 // Every SDK client in tests talks to the emulator, never to AWS, with throwaway credentials.
 if (process.env.SITEDR_TEST_S3_ENDPOINT) process.env.AWS_ENDPOINT_URL = process.env.SITEDR_TEST_S3_ENDPOINT;
 process.env.AWS_ACCESS_KEY_ID = 'testing';
