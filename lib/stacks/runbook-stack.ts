@@ -1,4 +1,6 @@
 import { CfnOutput, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -125,6 +127,7 @@ export class RunbookStack extends Stack {
     );
 
     this.addSchedules(config);
+    this.backUpTemplatesAfterDeployments(config);
     new RecoveryAlarms(this, 'RecoveryAlarms', { config, topic: this.alertTopic.topic });
     new DrDashboard(this, 'Dashboard', {
       config,
@@ -140,6 +143,18 @@ export class RunbookStack extends Stack {
     new CfnOutput(this, 'DrillBucketName', { value: this.drillBucket.bucketName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topic.topicArn });
     acknowledgeReviewedFindings(this);
+  }
+
+  /**
+   * Templates are backed up after every successful deployment: stacks in this region report here
+   * directly; the site stack forwards its region's events to this region's default bus.
+   */
+  private backUpTemplatesAfterDeployments(config: EnvironmentConfig): void {
+    new events.Rule(this, 'TemplateBackupAfterDeployment', {
+      description: `${config.prefix}: back up templates when a stack of this environment finishes deploying`,
+      eventPattern: deploymentEventPattern(config),
+      targets: [new eventTargets.SfnStateMachine(this.runbooks.get('template-backup')!.stateMachine, { input: events.RuleTargetInput.fromObject({ requestedBy: 'deployment' }) })],
+    });
   }
 
   private addSchedules(config: EnvironmentConfig): void {
@@ -161,6 +176,16 @@ export class RunbookStack extends Stack {
       });
     }
   }
+}
+
+/** The CloudFormation events of this environment's stacks finishing a deployment, in any region. */
+export function deploymentEventPattern(config: EnvironmentConfig): events.EventPattern {
+  return {
+    source: ['aws.cloudformation'],
+    detailType: ['CloudFormation Stack Status Change'],
+    detail: { 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
+    resources: events.Match.wildcard(`arn:*:cloudformation:*:${config.account}:stack/${config.prefix}-*`),
+  };
 }
 
 function toPascal(name: string): string {

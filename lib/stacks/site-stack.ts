@@ -1,7 +1,10 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { deploymentEventPattern } from './runbook-stack';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
@@ -71,6 +74,13 @@ export class SiteStack extends Stack {
       destinationBucketName: config.bucketNames.replica,
       ruleId: REPLICATION_RULE_ID,
       topic: alerts.topic,
+    });
+
+    // Deployments in this region reach the template-backup runbook through the recovery region's default bus.
+    new events.Rule(this, 'ForwardDeploymentsToRecoveryRegion', {
+      description: `${config.prefix}: forward stack deployments to ${config.recoveryRegion} for the template backup`,
+      eventPattern: deploymentEventPattern(config),
+      targets: [new eventTargets.EventBus(events.EventBus.fromEventBusArn(this, 'RecoveryBus', `arn:${this.partition}:events:${config.recoveryRegion}:${config.account}:event-bus/default`))],
     });
 
     new CfnOutput(this, 'ContentBucketName', { value: this.contentBucket.bucketName });

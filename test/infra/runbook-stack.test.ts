@@ -170,3 +170,24 @@ describe('RunbookStack', () => {
     });
   });
 });
+
+describe('template backup after deployments', () => {
+  test("a rule starts the template-backup runbook when one of the environment's stacks finishes deploying", () => {
+    prod.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudformation'],
+        'detail-type': ['CloudFormation Stack Status Change'],
+        detail: { 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
+        resources: [{ wildcard: 'arn:*:cloudformation:*:111111111111:stack/acme-prod-*' }],
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^TemplateBackupStateMachine') }, Input: JSON.stringify({ requestedBy: 'deployment' }) })],
+    });
+  });
+
+  test('the site stack forwards its region\'s deployment events to the recovery region', () => {
+    synth.template('prod', 'site').hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.cloudformation'] }),
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-west-2:111111111111:event-bus/default']] } })],
+    });
+  });
+});
