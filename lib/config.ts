@@ -92,6 +92,8 @@ const environmentSchema = z.strictObject({
     .optional(),
   restoreNeedsApproval: z.boolean().optional(),
   responseTimeLimitMs: z.number().int().positive().optional(),
+  /** Start the failover runbook automatically when the health-check alarm fires (with a domain only). */
+  automaticFailover: z.boolean().optional(),
   /** Pages that must answer 200 in every validation (the site's critical user paths). */
   criticalPaths: z.array(z.string().regex(/^\/\S*$/, 'absolute paths such as / or /about/')).min(1).max(20).optional(),
   originFailover: z
@@ -161,6 +163,8 @@ export interface EnvironmentConfig {
   readonly originFailover: OriginFailoverConfig;
   /** Paths every validation requires to answer 200 (default: just `/`). */
   readonly criticalPaths: readonly string[];
+  /** The health-check alarm starts the failover runbook (default: it only notifies). */
+  readonly automaticFailover: boolean;
   /** Physical bucket names: fixed because other regions and accounts refer to them before they exist. */
   readonly bucketNames: { readonly content: string; readonly replica: string; readonly vault: string };
   /** Name prefix of the runbook roles the vault's bucket policy trusts (the vault may be in another account). */
@@ -240,6 +244,10 @@ function resolveEnvironment(
     throw new ConfigError(`${field('schedules.backup')}: tier ${tier.tier} (${name}) needs a backup schedule; expected an expression such as cron(0 3 * * ? *), not null`);
   }
 
+  if (raw.automaticFailover && !raw.domain) {
+    throw new ConfigError(`${field('automaticFailover')}: failover moves the site's hostname between distributions; expected a domain to be configured`);
+  }
+
   let domain: DomainConfig | undefined;
   if (raw.domain) {
     const { zoneName, recordName } = raw.domain;
@@ -274,6 +282,7 @@ function resolveEnvironment(
     alertEmail: raw.alertEmail,
     replicationStorageClass: raw.replicationStorageClass ?? 'STANDARD',
     criticalPaths: raw.criticalPaths ?? ['/'],
+    automaticFailover: raw.automaticFailover ?? false,
     originFailover: {
       connectionTimeoutSeconds: raw.originFailover?.connectionTimeoutSeconds ?? 2,
       connectionAttempts: raw.originFailover?.connectionAttempts ?? 1,

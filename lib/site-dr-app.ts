@@ -86,6 +86,7 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
     standbyDistributionId: replica.standbyDistribution.distributionId,
     standbyDistributionDomainName: replica.standbyDistribution.distributionDomainName,
     healthCheckId: dns?.failover.healthCheck.healthCheckId,
+    healthAlarmArn: dns?.failover.healthAlarm.alarmArn,
     siteStacks: [edge, vault, replica, site, dns, monitoring].filter((s) => s !== undefined).map((s) => ({ name: s.stackName, region: s.region })),
     description: 'Site DR: runbooks (Step Functions), their tasks, schedules and alarms (recovery region)',
   });

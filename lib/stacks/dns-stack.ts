@@ -1,5 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { DomainConfig, EnvironmentConfig } from '../config';
@@ -11,6 +13,11 @@ export interface DnsStackProps extends StackProps {
   readonly domain: DomainConfig;
   readonly primaryDistribution: cloudfront.IDistribution;
   readonly standbyDistribution: cloudfront.IDistribution;
+}
+
+/** The health-check alarm going into ALARM. */
+export function healthAlarmEventPattern(alarmArn: string): events.EventPattern {
+  return { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'], resources: [alarmArn], detail: { state: { value: ['ALARM'] } } };
 }
 
 /** Health check, failover records and alias-move authorization; us-east-1, where Route 53 metrics are. */
@@ -35,6 +42,14 @@ export class DnsStack extends Stack {
       healthCheckIntervalSeconds: config.tier.healthCheckIntervalSeconds,
       topic: alerts.topic,
     });
+    if (config.automaticFailover) {
+      // Alarm events stay in us-east-1; the failover runbook listens on the recovery region's default bus.
+      new events.Rule(this, 'ForwardHealthAlarm', {
+        description: `${config.prefix}: forward the health-check alarm to ${config.recoveryRegion} to start the failover runbook`,
+        eventPattern: healthAlarmEventPattern(this.failover.healthAlarm.alarmArn),
+        targets: [new eventTargets.EventBus(events.EventBus.fromEventBusArn(this, 'RecoveryBus', `arn:${this.partition}:events:${config.recoveryRegion}:${config.account}:event-bus/default`))],
+      });
+    }
     new CfnOutput(this, 'HealthCheckId', { value: this.failover.healthCheck.healthCheckId });
     new CfnOutput(this, 'HealthAlarmArn', { value: this.failover.healthAlarm.alarmArn });
   }

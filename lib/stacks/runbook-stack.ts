@@ -17,6 +17,7 @@ import { secureBucketProps } from '../constructs/bucket-defaults';
 import { Runbook, RUNBOOK_TAG } from '../constructs/runbook';
 import { DEFINITIONS } from '../runbooks/definitions';
 import { RunbookTasks } from '../runbooks/runbook-tasks';
+import { healthAlarmEventPattern } from './dns-stack';
 import { acknowledgeReviewedFindings } from '../reviewed-findings';
 
 export interface RunbookStackProps extends StackProps {
@@ -30,6 +31,11 @@ export interface RunbookStackProps extends StackProps {
    * @default - none (no domain)
    */
   readonly healthCheckId?: string;
+  /**
+   * ARN of the health-check alarm; with `automaticFailover` it starts the failover runbook.
+   * @default - none (no domain)
+   */
+  readonly healthAlarmArn?: string;
   /** Stacks whose templates the template-backup runbook stores. */
   readonly siteStacks: Array<{ readonly name: string; readonly region: string }>;
 }
@@ -128,6 +134,17 @@ export class RunbookStack extends Stack {
 
     this.addSchedules(config);
     this.backUpTemplatesAfterDeployments(config);
+    if (config.automaticFailover && props.healthAlarmArn) {
+      new events.Rule(this, 'FailoverOnHealthAlarm', {
+        description: `${config.prefix}: start the failover runbook when the site's health check fails`,
+        eventPattern: healthAlarmEventPattern(props.healthAlarmArn),
+        targets: [
+          new eventTargets.SfnStateMachine(this.runbooks.get('failover')!.stateMachine, {
+            input: events.RuleTargetInput.fromObject({ direction: 'failover', reason: 'The site health-check alarm went into ALARM', requestedBy: 'health-check alarm' }),
+          }),
+        ],
+      });
+    }
     new RecoveryAlarms(this, 'RecoveryAlarms', { config, topic: this.alertTopic.topic });
     new DrDashboard(this, 'Dashboard', {
       config,

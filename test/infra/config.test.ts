@@ -106,6 +106,7 @@ describe('parseConfig', () => {
       withProd({ domain: { zoneName: 'example.com', hostedZoneId: 'Z1', recordName: 'www.example.com', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' } }),
       /domain\.certificateArn: expected an ACM certificate ARN in us-east-1/,
     ],
+    ['automatic failover without a domain', { ...exampleConfig(), environments: { staging: { automaticFailover: true } } }, /staging\.automaticFailover: failover moves the site's hostname between distributions; expected a domain/],
     ['bad e-mail', withProd({ alertEmail: 'oncall' }), /alertEmail: expected an e-mail address/],
     ['bad schedule', withProd({ schedules: { backup: 'every day' } }), /schedules\.backup: expected an EventBridge Scheduler expression/],
     ['backups off in prod', withProd({ schedules: { backup: null } }), /schedules\.backup: tier 1 \(prod\) needs a backup schedule/],

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RUNBOOK_NAMES } from '../../lambda/shared/runbook-inputs';
 import { allStates, extractStateMachines } from '../../local/asl';
-import { synthesize } from './fixtures';
+import { synthesize, withProd } from './fixtures';
 
 const synth = synthesize();
 const prod = synth.template('prod', 'runbooks');
@@ -188,6 +188,24 @@ describe('template backup after deployments', () => {
     synth.template('prod', 'site').hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ source: ['aws.cloudformation'] }),
       Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-west-2:111111111111:event-bus/default']] } })],
+    });
+  });
+});
+
+describe('automatic failover', () => {
+  test('off by default: the health alarm only notifies', () => {
+    expect(prod.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.cloudwatch'] } } })).toEqual({});
+  });
+
+  test('on: the alarm is forwarded from us-east-1 and starts the failover runbook', () => {
+    const auto = synthesize(withProd({ automaticFailover: true }), 'prod');
+    auto.template('prod', 'runbooks').hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } }, resources: [Match.anyValue()] },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^FailoverStateMachine') }, Input: Match.stringLikeRegexp('"direction":"failover"') })],
+    });
+    auto.template('prod', 'dns').hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.cloudwatch'] }),
+      Targets: [Match.objectLike({ Arn: Match.objectLike({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-west-2:111111111111:event-bus/default']] }) })],
     });
   });
 });
