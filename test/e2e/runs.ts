@@ -72,7 +72,7 @@ export function namedError(name: string, message: string): Error {
 }
 
 /** The status, error and cause of a run, for one readable assertion. */
-export function ending(run: RunbookRun): { status: string; error?: string } {
+export function ending(run: { readonly status: string; readonly error?: string }): { status: string; error?: string } {
   return { status: run.status, ...(run.error !== undefined ? { error: run.error } : {}) };
 }
 
