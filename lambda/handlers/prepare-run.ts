@@ -50,11 +50,15 @@ export async function handler(event: unknown): Promise<Run> {
   return run;
 }
 
-/** Approval guards changes to the live site only: dry runs and drills change nothing there. */
+/**
+ * Approval guards content changes to the live site only: dry runs and drills change nothing
+ * there, and failover is an emergency switch (possibly started by the health alarm) that changes
+ * no content and is undone by failback.
+ */
 function changesLiveContent(runbook: RunbookName, input: Record<string, unknown>): boolean {
   if (input.dryRun === true) return false;
   if (runbook === 'restore') return input.target !== 'drill';
-  return runbook === 'rollback' || runbook === 'failover';
+  return runbook === 'rollback';
 }
 
 async function listRunning(stateMachineArn: string): Promise<RunningExecution[]> {

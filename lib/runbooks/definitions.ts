@@ -155,12 +155,9 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
   inlineMap.next(afterExecution);
   distributedMap.next(afterExecution);
 
-  const execute = new sfn.Choice(s, 'AnythingToChange?')
-    .when(sfn.Condition.numberEquals('$.outcome.plan.operations', 0), done)
-    .when(sfn.Condition.isPresent('$.outcome.plan.batches[0]'), inlineMap)
-    .otherwise(distributedMap);
+  const execute = new sfn.Choice(s, 'InlineBatches?').when(sfn.Condition.isPresent('$.outcome.plan.batches[0]'), inlineMap).otherwise(distributedMap);
 
-  let afterPlan: sfn.IChainable = execute;
+  let approved: sfn.IChainable = execute;
   if (opts.approval) {
     const approval = new tasks.SnsPublish(s, 'RequestApproval', {
       topic: b.ctx.topic,
@@ -182,8 +179,10 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
       resultPath: '$.outcome.approval',
     });
     b.map(approval);
-    afterPlan = new sfn.Choice(s, 'NeedsApproval?').when(sfn.Condition.booleanEquals('$.run.approvalRequired', true), approval.next(execute)).otherwise(execute);
+    approved = new sfn.Choice(s, 'NeedsApproval?').when(sfn.Condition.booleanEquals('$.run.approvalRequired', true), approval.next(execute)).otherwise(execute);
   }
+  // A plan with nothing to change (the same restore run twice) needs no approval, execution or invalidation.
+  const afterPlan = new sfn.Choice(s, 'AnythingToChange?').when(sfn.Condition.numberEquals('$.outcome.plan.operations', 0), done).otherwise(approved);
   // Only restore and rollback inputs have dryRun; the drill's has none.
   const dryRun = sfn.Condition.and(sfn.Condition.isPresent('$.run.input.dryRun'), sfn.Condition.booleanEquals('$.run.input.dryRun', true));
   return plan.next(new sfn.Choice(s, 'DryRun?').when(dryRun, done).otherwise(afterPlan));

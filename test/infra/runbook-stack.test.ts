@@ -84,13 +84,10 @@ describe('RunbookStack', () => {
       ItemReader: { Resource: expect.stringContaining('s3:getObject'), ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'acme-prod-vault-111111111111-us-west-2', 'Key.$': '$.outcome.plan.batchIndex.key' } },
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
     });
-    expect(states.get('AnythingToChange?')).toMatchObject({
-      Choices: [
-        { Variable: '$.outcome.plan.operations', NumericEquals: 0, Next: 'Report' },
-        { Variable: '$.outcome.plan.batches[0]', IsPresent: true, Next: 'ExecuteBatches' },
-      ],
-      Default: 'ExecuteBatchesDistributed',
-    });
+    // Nothing to change: no approval, no execution, no invalidation.
+    expect(states.get('AnythingToChange?')).toMatchObject({ Choices: [{ Variable: '$.outcome.plan.operations', NumericEquals: 0, Next: 'Report' }], Default: 'NeedsApproval?' });
+    expect(states.get('NeedsApproval?')).toMatchObject({ Choices: [{ Variable: '$.run.approvalRequired', BooleanEquals: true, Next: 'RequestApproval' }], Default: 'InlineBatches?' });
+    expect(states.get('InlineBatches?')).toMatchObject({ Choices: [{ Variable: '$.outcome.plan.batches[0]', IsPresent: true, Next: 'ExecuteBatches' }], Default: 'ExecuteBatchesDistributed' });
     expect(states.get('DryRun?')).toMatchObject({
       Choices: [{ And: [{ Variable: '$.run.input.dryRun', IsPresent: true }, { Variable: '$.run.input.dryRun', BooleanEquals: true }], Next: 'Report' }],
     });
