@@ -90,7 +90,8 @@ export function planCommand(io: CliIo, flags: RestoreFlags): Promise<number> {
 
 function printRestore(io: CliIo, command: string, result: RestoreResult, durationMs: number, json: boolean): number {
   if (json) {
-    printJson(io, { command, ...result, durationMs });
+    const { ok, ...rest } = result;
+    printJson(io, { command, ok, ...rest, durationMs });
     return result.ok ? EXIT_OK : EXIT_FAILED;
   }
   const c = result.counts;

@@ -33,7 +33,8 @@ export function printError(io: CliIo, command: string, err: unknown, json: boole
   if (json) printJson(io, { command, ok: false, error });
   else {
     const where = error.field ? ` (${error.field})` : '';
-    const expected = error.expected ? `\n  expected: ${error.expected}` : '';
+    // Schema errors already say what was expected; engine errors get it on a line of its own.
+    const expected = error.expected && !String(error.message).includes(String(error.expected)) ? `\n  expected: ${error.expected}` : '';
     io.stderr.write(`sitedr ${command}: ${error.name}${where}: ${error.message}${expected}\n`);
   }
   return exitCode;

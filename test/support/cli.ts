@@ -32,7 +32,7 @@ const ROOT = join(__dirname, '..', '..');
 export function spawnSitedr(argv: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(join(ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', join(ROOT, 'bin', 'sitedr.ts'), ...argv], {
     cwd: ROOT,
-    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', ...env },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
