@@ -71,7 +71,9 @@ export function planSnapshot(current: readonly SourceObject[], previous: Snapsho
   for (const object of current) {
     const entry = earlier.get(object.key);
     const age = entry ? opts.now.getTime() - Date.parse(entry.vault.copiedAt) : Infinity;
-    if (entry && entry.sourceVersionId === object.versionId && age <= opts.reuseMaxAgeDays * DAY_MS) reuse.push(entry);
+    // Same version id and same bytes: an unversioned bucket calls every version 'null'.
+    const unchanged = entry && entry.sourceVersionId === object.versionId && entry.etag === object.etag && entry.size === object.size;
+    if (entry && unchanged && age <= opts.reuseMaxAgeDays * DAY_MS) reuse.push(entry);
     else copy.push(object);
   }
   return { reuse, copy };

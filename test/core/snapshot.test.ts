@@ -39,6 +39,10 @@ test('an unchanged object reuses the earlier copy while it is young enough, othe
   expect(plan.reuse.map((e) => e.key)).toEqual(['same']);
   expect(plan.copy.map((o) => o.key)).toEqual(['old', 'changed', 'added']);
   expect(planSnapshot(current, undefined, { now, reuseMaxAgeDays: 30 }).copy).toHaveLength(4);
+  // In an unversioned bucket every version id is 'null': the bytes decide.
+  const unversioned = manifest([{ ...entry('page', 'null', now.toISOString()) }]);
+  expect(planSnapshot([{ key: 'page', versionId: 'null', size: 1, etag: '"e"' }], unversioned, { now, reuseMaxAgeDays: 30 }).reuse).toHaveLength(1);
+  expect(planSnapshot([{ key: 'page', versionId: 'null', size: 1, etag: '"other"' }], unversioned, { now, reuseMaxAgeDays: 30 }).copy).toHaveLength(1);
 });
 
 test('snapshot verification reports missing copies, size or ETag drift, and checksum drift', () => {
