@@ -58,8 +58,11 @@ describe('SiteStack (primary region)', () => {
     site.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 's3.amazonaws.com' } })] },
     });
-    const policies = site.findResources('AWS::IAM::Policy');
-    const actions = Object.values(policies).flatMap((p) =>
+    const [replicationRole] = Object.keys(
+      site.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 's3.amazonaws.com' } })] } } }),
+    );
+    const policies = Object.values(site.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: replicationRole }]));
+    const actions = policies.flatMap((p) =>
       (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((s) => [s.Action].flat()),
     );
     expect(actions.length).toBeGreaterThan(0);
