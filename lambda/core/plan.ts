@@ -90,9 +90,21 @@ export type Desired =
 
 type Histories = AsyncIterable<KeyHistory> | Iterable<KeyHistory>;
 
+/** Options every planner takes. */
+export interface StreamingOptions {
+  /**
+   * Receives each operation as it is planned, instead of the plan keeping them: for plans of
+   * millions of changed keys, written out as JSON Lines while the listing streams in. The returned
+   * body then has the summary and no operations.
+   */
+  readonly onOp?: (op: PlanOp) => void;
+}
+
 class PlanAccumulator {
   readonly ops: PlanOp[] = [];
   private readonly counts = { copy: 0, hide: 0, unhide: 0, unchanged: 0, copyBytes: 0, unchangedBytes: 0 };
+
+  constructor(private readonly onOp?: (op: PlanOp) => void) {}
 
   add(op: PlanOp | undefined, unchangedSize: number): void {
     if (!op) {
@@ -100,7 +112,8 @@ class PlanAccumulator {
       this.counts.unchangedBytes += unchangedSize;
       return;
     }
-    this.ops.push(op);
+    if (this.onOp) this.onOp(op);
+    else this.ops.push(op);
     this.counts[op.kind]++;
     if (op.kind === 'copy') this.counts.copyBytes += op.size;
   }
@@ -163,7 +176,7 @@ function resolveDesired(
   };
 }
 
-export interface PointInTimeOptions {
+export interface PointInTimeOptions extends StreamingOptions {
   readonly bucket: string;
   readonly prefix: string;
   readonly at: Date;
@@ -180,7 +193,7 @@ export async function planPointInTime(histories: Histories, opts: PointInTimeOpt
   if (opts.at.getTime() > opts.now.getTime()) {
     throw new InvalidInput('source.at', `a time not after now (${opts.now.toISOString()})`, `${opts.at.toISOString()} is in the future`);
   }
-  const acc = new PlanAccumulator();
+  const acc = new PlanAccumulator(opts.onOp);
   let keys = 0;
   let earliest: Date | undefined;
   for await (const history of histories) {
@@ -203,7 +216,7 @@ export async function planPointInTime(histories: Histories, opts: PointInTimeOpt
   return acc.body();
 }
 
-export interface DesiredStateOptions {
+export interface DesiredStateOptions extends StreamingOptions {
   readonly bucket: string;
   readonly prefix: string;
   /** Hide keys of the target that the desired state does not mention (a full-site source). */
@@ -217,7 +230,7 @@ export interface DesiredStateOptions {
  * version, an undo manifest). Consumes `desired` (entries are deleted as they are matched).
  */
 export async function planDesiredState(histories: Histories, desired: Map<string, Desired>, opts: DesiredStateOptions): Promise<PlanBody> {
-  const acc = new PlanAccumulator();
+  const acc = new PlanAccumulator(opts.onOp);
   for await (const history of histories) {
     const want = desired.get(history.key);
     desired.delete(history.key);
@@ -233,11 +246,11 @@ export async function planDesiredState(histories: Histories, desired: Map<string
 }
 
 /** Undelete: remove the delete markers laid at or after `since`, so those keys show their last content. */
-export async function planUndelete(histories: Histories, opts: { bucket: string; prefix: string; since: Date; now: Date }): Promise<PlanBody> {
+export async function planUndelete(histories: Histories, opts: { bucket: string; prefix: string; since: Date; now: Date } & StreamingOptions): Promise<PlanBody> {
   if (opts.since.getTime() > opts.now.getTime()) {
     throw new InvalidInput('source.since', `a time not after now (${opts.now.toISOString()})`, `${opts.since.toISOString()} is in the future`);
   }
-  const acc = new PlanAccumulator();
+  const acc = new PlanAccumulator(opts.onOp);
   let keys = 0;
   for await (const history of histories) {
     keys++;

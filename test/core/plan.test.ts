@@ -105,3 +105,13 @@ test('the rendered plan is short and says what happens to each key', async () =>
   expect(renderSummary({ copy: 0, hide: 0, unhide: 0, unchanged: 0, copyBytes: 0, unchangedBytes: 3 * 1024 * 1024 })).toContain('3.0 MiB');
   expect(renderPlan({ ...plan, ops: [], summary: { ...plan.summary, copy: 0, hide: 0 } })).toContain('nothing to do');
 });
+
+test('with onOp the operations stream out instead of being kept, and the summary is the same', async () => {
+  const { bucket, t } = site();
+  const kept = await planPointInTime(bucket.histories(), { bucket: 'site', prefix: '', at: t, now: bucket.now() });
+  const streamed: unknown[] = [];
+  const body = await planPointInTime(bucket.histories(), { bucket: 'site', prefix: '', at: t, now: bucket.now(), onOp: (op) => streamed.push(op) });
+  expect(body.ops).toEqual([]);
+  expect(streamed).toEqual(kept.ops);
+  expect(body.summary).toEqual(kept.summary);
+});

@@ -1,4 +1,4 @@
-import { VersionEntry, compareKeys, compareListingOrder, currentVersion, groupByKey, isMultipartEtag, sameContent, versionAt } from '../../lambda/core/versions';
+import { VersionEntry, compareKeys, compareListingOrder, currentVersion, groupByKey, groupByKeySync, isMultipartEtag, sameContent, versionAt } from '../../lambda/core/versions';
 
 const t = (s: number) => new Date(Date.UTC(2026, 11, 1, 10, 0, s));
 function v(key: string, versionId: string, second: number, opts: Partial<VersionEntry> = {}): VersionEntry {
@@ -20,6 +20,11 @@ test('groupByKey yields one history per key, in order, from a flat stream', asyn
     ['c', ['4']],
   ]);
   expect(await collect(groupByKey([]))).toEqual([]);
+  async function* paged() {
+    yield* entries; // an async source, like the listing adapter
+  }
+  expect(await collect(groupByKey(paged()))).toEqual(groups);
+  expect([...groupByKeySync(entries)]).toEqual(groups);
 });
 
 test('versionAt takes the newest entry not after T, inclusive, and treats a delete marker as absent', () => {
