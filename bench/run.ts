@@ -14,9 +14,10 @@
  *   --tools sitedr,s3-pit-restore
  *   --seed-concurrency N  key chains written in parallel per bucket while seeding (4)
  *   --planner-repeats N   runs of each planner case; the median by time is reported (3)
+ *   --render FILE.json    measure nothing: rewrite FILE.md from a saved run (after a change to the tables)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,8 +35,14 @@ async function main(): Promise<void> {
       tools: { type: 'string', default: 'sitedr,s3-pit-restore' },
       'seed-concurrency': { type: 'string', default: '4' },
       'planner-repeats': { type: 'string', default: '3' },
+      render: { type: 'string' },
     },
   });
+  if (values.render) {
+    const saved = JSON.parse(readFileSync(values.render, 'utf8')) as BenchReport;
+    writeFileSync(values.render.replace(/\.json$/, '.md'), renderMarkdown(saved));
+    return;
+  }
   const started = new Date();
   const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const environment = describeEnvironment();

@@ -62,8 +62,8 @@ export function renderMarkdown(r: BenchReport): string {
     }
     out.push(table(['changed', 'tool', 'run', 'calls by operation'], rows), '');
 
-    const summaries = rs.scenarios.flatMap((s) => s.tools.filter((t) => t.summary).map((t) => [pct(s.changedShare), '`' + JSON.stringify(t.summary) + '`']));
-    if (summaries.length) out.push('### sitedr `--json` summaries', '', table(['changed', 'summary'], summaries), '');
+    const summaries = rs.scenarios.flatMap((s) => s.tools.filter((t) => t.summary).map((t) => [pct(s.changedShare), '`' + JSON.stringify(briefSummary(t.summary!)) + '`']));
+    if (summaries.length) out.push('### sitedr `--json` summaries (abridged; in full in the JSON)', '', table(['changed', 'summary'], summaries), '');
     const errors = rs.scenarios.flatMap((s) => s.tools.filter((t) => t.error).map((t) => `- ${pct(s.changedShare)} ${t.tool} (exit ${t.exitCode}):\n\n\`\`\`\n${t.error}\n\`\`\``));
     if (errors.length) out.push('### Failures', '', ...errors, '');
   }
@@ -131,6 +131,12 @@ function plannerRow(p: PlannerResult, listing: PlannerResult | undefined): strin
     p.loadAverage1m === undefined ? '-' : p.loadAverage1m.toFixed(1),
     p.mode === 'plan' ? `time ${own !== undefined && own < TARGETS.plannerMaxSeconds ? '✅' : '❌'} memory ${small ? '✅' : '❌'}` : '',
   ];
+}
+
+/** The parts of our CLI's summary a reader of the table needs: outcome, counts, verification. */
+function briefSummary(summary: Record<string, unknown>): Record<string, unknown> {
+  const { ok, counts, verification } = summary as { ok?: unknown; counts?: unknown; verification?: { checked?: unknown; mismatches?: unknown[] } | null };
+  return { ok, counts, verification: verification ? { checked: verification.checked, mismatches: verification.mismatches?.length } : verification };
 }
 
 /** A tool's cell: its value, `skipped`, or `failed` (exit code) so a broken run never looks like a number. */
