@@ -105,7 +105,7 @@ async function dropFinishedMultipartCopies(s3: S3Client, bucket: string, body: P
   let dropped = 0;
   let droppedBytes = 0;
   for (const op of body.ops) {
-    if (op.kind === 'copy' && op.before && needsCopyMarkerCheck({ present: true, size: op.size, etag: op.etag }, { ...op.before, key: op.key, isLatest: true, isDeleteMarker: false, lastModified: new Date(0) })) {
+    if (op.kind === 'copy' && op.before && needsCopyMarkerCheck({ present: true, size: op.size, etag: op.etag }, op.before)) {
       if ((await readCopyMarker(s3, bucket, op.key, op.before.versionId)) === op.etag) {
         dropped++;
         droppedBytes += op.size;

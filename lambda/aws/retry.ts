@@ -14,7 +14,6 @@ const RETRYABLE_NAMES = new Set([
   'InternalError',
   'ServiceUnavailable',
   'TimeoutError',
-  'ECONNRESET',
 ]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 

@@ -29,8 +29,8 @@ export function isInIntendedState(intended: IntendedState, current: VersionEntry
  * A multipart copy gets a new ETag (`…-N`), so size + ETag cannot prove it holds the intended
  * content; such keys need their copy marker read (see aws/copy.ts) before calling them wrong.
  */
-export function needsCopyMarkerCheck(intended: IntendedState, current: VersionEntry | undefined): boolean {
-  return intended.present && current !== undefined && current.size === intended.size && isMultipartEtag(current.etag) && current.etag !== intended.etag;
+export function needsCopyMarkerCheck(intended: IntendedState, current: { readonly size: number; readonly etag: string } | null | undefined): boolean {
+  return intended.present && !!current && current.size === intended.size && isMultipartEtag(current.etag) && current.etag !== intended.etag;
 }
 
 function describe(state: IntendedState | VersionEntry | undefined): string {
