@@ -136,7 +136,13 @@ async function multipartCopy(s3: S3Client, from: ObjectRef, to: { bucket: string
       return { PartNumber: range.partNumber, ETag: r.ETag, ChecksumSHA256: r.ChecksumSHA256, ChecksumCRC32: r.ChecksumCRC32, ChecksumCRC32C: r.ChecksumCRC32C, ChecksumSHA1: r.ChecksumSHA1 };
     });
     const done = await withRetry(() => s3.send(new CompleteMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId: uploadId, MultipartUpload: { Parts: parts } })));
-    return { versionId: done.VersionId ?? 'null', etag: done.ETag ?? '', checksum: pickChecksum(done), multipart: true };
+    const versionId = done.VersionId ?? 'null';
+    let checksum = pickChecksum(done);
+    if (!checksum && opts.checksumAlgorithm) {
+      // Not every S3 implementation returns the checksum on completion; the stored one is what verification will compare.
+      checksum = pickChecksum(await withRetry(() => s3.send(new HeadObjectCommand({ Bucket: to.bucket, Key: to.key, VersionId: versionId, ChecksumMode: 'ENABLED' }))));
+    }
+    return { versionId, etag: done.ETag ?? '', checksum, multipart: true };
   } catch (err) {
     // Leave no half-finished upload behind to be billed; the copy itself is retried by the caller.
     await s3.send(new AbortMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId: uploadId })).catch(() => undefined);

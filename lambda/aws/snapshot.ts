@@ -102,7 +102,8 @@ export async function createSnapshot(s3: S3Client, req: SnapshotRequest, ctx: Sn
           sourceVersionId: object.versionId,
           size: object.size,
           etag: object.etag,
-          checksum: copied.checksum ?? pickChecksum(head),
+          // The vault copy's own checksum: what verify-snapshot --deep compares with.
+          checksum: copied.checksum,
           contentType: head.ContentType,
           cacheControl: head.CacheControl,
           contentEncoding: head.ContentEncoding,

@@ -3,7 +3,7 @@ import { GetObjectTaggingCommand, HeadObjectCommand, HeadObjectCommandOutput, S3
 import { MiB } from '../../lambda/aws/copy';
 import { buildRestorePlan } from '../../lambda/aws/plan-sources';
 import { runRestore } from '../../lambda/aws/restore';
-import { createSnapshot } from '../../lambda/aws/snapshot';
+import { createSnapshot, verifySnapshot } from '../../lambda/aws/snapshot';
 import { restoreRequest, snapshotRequest } from '../../lambda/shared/schemas';
 import { HistoryBuilder } from '../support/history';
 import { createVault, createVersionedBucket, readBody, sorted, testClient, visibleContent } from '../support/s3';
@@ -132,5 +132,28 @@ test('objects above the multipart threshold are copied part by part, keep their 
   expect((await head(bucket, 'small.txt')).ETag).not.toMatch(/-\d+"$/);
 
   // The multipart copy has a new ETag; its copy marker tells the planner it is already done.
+  expect((await buildRestorePlan(s3, req, { planId: 'again' })).ops).toEqual([]);
+});
+
+test('a snapshot whose large objects were copied to the vault in parts restores and re-plans to nothing', async () => {
+  const bucket = await createVersionedBucket(s3, 'mp-snap');
+  const vault = await createVault(s3);
+  const h = new HistoryBuilder(s3, bucket);
+  const big = Buffer.alloc(6 * MiB + 7, 1);
+  await h.put('big.bin', big, { ContentType: 'application/x-big' });
+  const snap = await createSnapshot(s3, snapshotRequest.parse({ bucket, vault, multipartThresholdBytes: 5 * MiB }));
+  expect(snap.copied).toBe(1);
+  expect((await verifySnapshot(s3, vault, snap.id, { deep: true })).mismatches).toEqual([]);
+  await h.put('big.bin', 'replaced');
+  const req = restoreRequest.parse({ bucket, source: { kind: 'snapshot', vault, snapshotId: snap.id }, record });
+  const result = await runRestore(s3, req);
+  expect(result.ok).toBe(true);
+  // moto stores a multipart object's SHA256 as a plain value that is not the whole object's
+  // (S3 marks such composite checksums with "-N", and the SDK then skips them), so this read
+  // compares the bytes itself instead of letting the SDK validate that header.
+  const reader = new S3Client({ endpoint: process.env.AWS_ENDPOINT_URL, forcePathStyle: true, responseChecksumValidation: 'WHEN_REQUIRED' });
+  expect((await readBody(reader, bucket, 'big.bin')).equals(big)).toBe(true);
+  reader.destroy();
+  expect((await head(bucket, 'big.bin')).ContentType).toBe('application/x-big');
   expect((await buildRestorePlan(s3, req, { planId: 'again' })).ops).toEqual([]);
 });
