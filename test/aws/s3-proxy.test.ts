@@ -16,6 +16,7 @@ import {
   S3ClientConfig,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { s3OperationName } from '../support/s3-operation';
 import { S3Proxy, startS3Proxy } from '../support/s3-proxy';
 
 // The fault-injecting, call-counting proxy the engine's fault tests and the benchmarks rely on:
@@ -97,6 +98,34 @@ describe('counting', () => {
     expect(res.status).toBe(200);
     expect(proxy.total()).toBe(0);
   });
+});
+
+// The request shapes the SDK test above does not send, named from method, query and headers alone.
+test.each([
+  ['GET', '/', {}, 'ListBuckets'],
+  ['GET', '/b', {}, 'ListObjects'],
+  ['GET', '/b?list-type=2&prefix=a', {}, 'ListObjectsV2'],
+  ['GET', '/b?versions&key-marker=k', {}, 'ListObjectVersions'],
+  ['GET', '/b/', {}, 'ListObjects'],
+  ['HEAD', '/b', {}, 'HeadBucket'],
+  ['PUT', '/b', {}, 'CreateBucket'],
+  ['PUT', '/b?versioning', {}, 'PutBucketVersioning'],
+  ['GET', '/b?object-lock', {}, 'GetObjectLockConfiguration'],
+  ['DELETE', '/b?lifecycle', {}, 'DeleteBucketLifecycleConfiguration'],
+  ['GET', '/b?uploads', {}, 'ListMultipartUploads'],
+  ['PUT', '/b/k?partNumber=2&uploadId=u', {}, 'UploadPart'],
+  ['PUT', '/b/k?partNumber=2&uploadId=u', { 'x-amz-copy-source': '/b/s' }, 'UploadPartCopy'],
+  ['GET', '/b/k?uploadId=u', {}, 'ListParts'],
+  ['DELETE', '/b/k?uploadId=u', {}, 'AbortMultipartUpload'],
+  ['DELETE', '/b/k?versionId=v', {}, 'DeleteObject'],
+  ['GET', '/b/k?versionId=v', {}, 'GetObject'],
+  ['GET', '/b/dir/k?attributes', {}, 'GetObjectAttributes'],
+  ['PUT', '/b/k?tagging', {}, 'PutObjectTagging'],
+  ['PUT', '/b/k?tagging', { 'x-amz-copy-source': '/b/s' }, 'PutObjectTagging'],
+  ['POST', '/b/k?restore', {}, 'RestoreObject'],
+  ['PATCH', '/b/k', {}, 'Other'],
+])('%s %s %j is %s', (method, url, headers, expected) => {
+  expect(s3OperationName(method, url, headers)).toBe(expected);
 });
 
 describe('faults', () => {
