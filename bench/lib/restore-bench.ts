@@ -162,7 +162,8 @@ export async function runRestoreBenchmarks(opts: RestoreBenchOptions): Promise<R
 
 /**
  * Runs one tool's restore through its proxy, then checks that every key shows its content at T.
- * With `rerun`, runs our restore a second time: a converged bucket should cost the listing alone.
+ * With `rerun`, runs our restore a second time, to count what the same restore costs on a bucket that
+ * is already in the state it asks for (it should change nothing).
  */
 async function measureRestore(lane: Lane, bucket: string, at: Date, wanted: ReadonlyMap<string, string | null>, rerun: boolean): Promise<ToolResult> {
   const args = lane.tool === 'sitedr' ? sitedrRestoreArgs(bucket, at) : s3PitRestoreArgs(bucket, at);
