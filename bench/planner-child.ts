@@ -4,9 +4,12 @@
  *
  * Feeds the engine's planner a synthetic ListObjectVersions listing of KEYS keys x 5 entries,
  * generated page by page as the S3 adapter would receive it, and reports time and memory.
- * Usage: node planner-child.js KEYS CHANGED_SHARE [plan|listing]
- * `listing` only generates the synthetic listing and drains it: the part of the time that is this
- * harness's and not the engine's (which starts at grouping the entries by key).
+ * Usage: node planner-child.js KEYS CHANGED_SHARE [stream|plan|listing]
+ * - `stream`: the planner hands each operation to `onOp` as it is planned (counted here and dropped,
+ *   where the engine would write it out as JSON Lines), so nothing grows with the plan;
+ * - `plan`: the planner keeps every operation in the returned body (its default);
+ * - `listing`: only generates the synthetic listing and drains it: the part of the time that is this
+ *   harness's and not the engine's (which starts at grouping the entries by key).
  */
 import { loadavg } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
@@ -17,7 +20,7 @@ import { LIST_PAGE_SIZE } from './lib/limits';
 
 const keys = Number(process.argv[2]);
 const changedShare = Number(process.argv[3]);
-const mode = process.argv[4] === 'listing' ? 'listing' : 'plan';
+const mode = (['stream', 'plan', 'listing'] as const).find((m) => m === process.argv[4]) ?? 'stream';
 const MB = 1024 * 1024;
 
 // Timestamps shared by all keys: four or five writes before T, the changes after it.
@@ -79,8 +82,12 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   let body: Awaited<ReturnType<typeof planPointInTime>> | undefined;
   let entriesSeen = 0;
-  if (mode === 'plan') {
-    body = await planPointInTime(groupByKey(syntheticListing()), { bucket: 'bench', prefix: '', at: T, now: NOW });
+  let streamedOps = 0;
+  const opts = { bucket: 'bench', prefix: '', at: T, now: NOW };
+  if (mode === 'stream') {
+    body = await planPointInTime(groupByKey(syntheticListing()), { ...opts, onOp: () => void streamedOps++ });
+  } else if (mode === 'plan') {
+    body = await planPointInTime(groupByKey(syntheticListing()), opts);
   } else {
     for await (const _ of syntheticListing()) entriesSeen++;
   }
@@ -101,7 +108,7 @@ async function main(): Promise<void> {
       baselineRssMb: baselineRss / MB,
       peakHeapUsedMb: peakHeap / MB,
       heapLimitMb: getHeapStatistics().heap_size_limit / MB,
-      ...(body ? { planOps: body.ops.length, summary: body.summary } : { entriesSeen }),
+      ...(body ? { planOps: body.ops.length, streamedOps, summary: body.summary } : { entriesSeen }),
     }) + '\n',
   );
 }

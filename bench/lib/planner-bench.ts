@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runTool, lastJsonObject, tail } from './tools';
 
 export interface PlannerResult {
-  readonly mode: 'plan' | 'listing';
+  readonly mode: PlannerMode;
   readonly keys: number;
   readonly changedShare: number;
   readonly entries?: number;
@@ -18,7 +18,10 @@ export interface PlannerResult {
   readonly peakRssMb?: number;
   readonly baselineRssMb?: number;
   readonly peakHeapUsedMb?: number;
+  /** Operations the returned plan body holds (0 when they were streamed out). */
   readonly planOps?: number;
+  /** Operations handed to onOp as they were planned. */
+  readonly streamedOps?: number;
   readonly entriesSeen?: number;
   /** The machine's 1-minute load average when the run ended: timings on a busy machine are slower. */
   readonly loadAverage1m?: number;
@@ -28,7 +31,10 @@ export interface PlannerResult {
 
 const BENCH = join(__dirname, '..');
 
-export async function runPlannerBenchmark(keys: number, changedShare: number, mode: 'plan' | 'listing' = 'plan'): Promise<PlannerResult> {
+/** See bench/planner-child.ts: operations streamed out, kept in the plan, or the listing alone. */
+export type PlannerMode = 'stream' | 'plan' | 'listing';
+
+export async function runPlannerBenchmark(keys: number, changedShare: number, mode: PlannerMode): Promise<PlannerResult> {
   const outfile = join(BENCH, 'results', 'tmp', 'planner-child.js');
   buildSync({ entryPoints: [join(BENCH, 'planner-child.ts')], bundle: true, platform: 'node', target: 'node20', outfile, logLevel: 'error' });
   // Plain node: the endpoint is irrelevant (no S3 here) but runTool gives the same clean environment.
