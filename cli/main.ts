@@ -1,6 +1,6 @@
 /** The sitedr command line: option parsing and wiring only; the work happens in cli/commands.ts. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../lambda/shared/schemas';
+import { DEFAULT_CONCURRENCY, DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS, MAX_CONCURRENCY } from '../lambda/shared/schemas';
 import { planCommand, restoreCommand, snapshotCommand, undoCommand, verifySnapshotCommand } from './commands';
 import { CliIo, EXIT_BAD_INPUT, EXIT_OK, printJson } from './output';
 import { SOURCE_HELP } from './source';
@@ -55,7 +55,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       .option('--vault <bucket>', 'the vault bucket (Object Lock)')
       .option('--prefix <prefix>', 'only keys starting with this', '')
       .addOption(new Option('--storage-class <class>', 'storage class of the vault copies').default('GLACIER_IR'))
-      .option('--reuse-max-age-days <days>', 'reuse an earlier copy only while younger than this', integer, 30),
+      .option('--reuse-max-age-days <days>', 'reuse an earlier copy only while younger than this (the vault keeps snapshot objects this much longer than their retention)', integer, DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS),
   ).action(async (flags) => setExit(await snapshotCommand(io, flags)));
 
   addCommon(

@@ -6,6 +6,8 @@
  * settings (never the objectives: those are the contract the runs are measured against).
  */
 
+import { DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS } from '../lambda/shared/schemas';
+
 export type EnvironmentName = 'prod' | 'staging' | 'dev';
 export type TierNumber = 1 | 2 | 3;
 
@@ -78,7 +80,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
     mtdMinutes: 240,
     noncurrentVersionRetentionDays: 90,
     snapshotRetentionDays: 30,
-    snapshotReuseMaxAgeDays: 7,
+    snapshotReuseMaxAgeDays: DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS,
     logExportRetentionDays: 90,
     templateRetentionDays: null,
     healthCheckIntervalSeconds: 10,
@@ -100,7 +102,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
     rpoMinutes: 60,
     noncurrentVersionRetentionDays: 30,
     snapshotRetentionDays: 30,
-    snapshotReuseMaxAgeDays: 7,
+    snapshotReuseMaxAgeDays: DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS,
     logExportRetentionDays: 90,
     templateRetentionDays: null,
     healthCheckIntervalSeconds: 30,
@@ -122,7 +124,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
     rpoMinutes: 24 * 60,
     noncurrentVersionRetentionDays: 7,
     snapshotRetentionDays: 7,
-    snapshotReuseMaxAgeDays: 7,
+    snapshotReuseMaxAgeDays: DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS,
     logExportRetentionDays: 30,
     templateRetentionDays: 90,
     healthCheckIntervalSeconds: 30,

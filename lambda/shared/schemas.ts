@@ -79,6 +79,13 @@ export const restoreRequest = z.object({
 });
 export type RestoreRequest = z.infer<typeof restoreRequest>;
 
+/**
+ * How old an earlier snapshot's copy may be and still be reused. The vault stack keeps snapshot
+ * objects this many days longer than the snapshot retention, so a reused copy outlives every
+ * snapshot that points at it.
+ */
+export const DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS = 7;
+
 export const snapshotRequest = z.object({
   bucket: bucketName,
   vault: bucketName,
@@ -89,7 +96,7 @@ export const snapshotRequest = z.object({
    * An unchanged object reuses an earlier snapshot's vault copy only while that copy is younger
    * than this; older ones are copied again so every snapshot's objects outlive it (see docs/engine.md).
    */
-  reuseMaxAgeDays: z.number().int().min(0).max(3650).default(30),
+  reuseMaxAgeDays: z.number().int().min(0).max(3650).default(DEFAULT_SNAPSHOT_REUSE_MAX_AGE_DAYS),
   multipartThresholdBytes: z.number().int().min(5 * 1024 * 1024, 'at least 5 MiB (the S3 minimum part size)').optional(),
 });
 export type SnapshotRequest = z.infer<typeof snapshotRequest>;
