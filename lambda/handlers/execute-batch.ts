@@ -11,6 +11,7 @@ import { verifyRestore } from '../aws/verify-restore';
 import { ExecutionFailed, VerificationFailed } from '../shared/errors';
 import { logger } from '../shared/powertools';
 import { concurrency, parseInput } from '../shared/schemas';
+import type { BatchCounts } from '../core/report';
 import { SETTINGS, numberSetting } from '../shared/settings';
 
 const s3 = createS3Client();
@@ -20,14 +21,9 @@ const eventSchema = z.object({
   concurrency: concurrency.optional(),
 });
 
-export interface BatchResult {
+/** One Map iteration's output: the counts the report adds up. */
+export interface BatchResult extends BatchCounts {
   readonly index: number;
-  readonly copied: number;
-  readonly hidden: number;
-  readonly unhidden: number;
-  readonly skipped: number;
-  readonly copiedBytes: number;
-  readonly verified: number;
 }
 
 export async function handler(event: unknown): Promise<BatchResult> {

@@ -5,6 +5,21 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config';
 import { SiteWebAcl } from '../constructs/web-acl';
 
+/** What a stack with a distribution takes from the edge stack. */
+export interface EdgeOutputsProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  /**
+   * Viewer certificate covering the distribution's hostname.
+   * @default - no custom domain
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * WAF web ACL (CLOUDFRONT scope).
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+}
+
 export interface EdgeStackProps extends StackProps {
   readonly config: EnvironmentConfig;
 }

@@ -1,27 +1,14 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
+import { EdgeOutputsProps } from './edge-stack';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { SecurityHeadersPolicy } from '../constructs/security-headers-policy';
 import { SiteBucket } from '../constructs/site-bucket';
 import { SiteDistribution } from '../constructs/site-distribution';
 
-export interface ReplicaStackProps extends StackProps {
-  readonly config: EnvironmentConfig;
-  /**
-   * Viewer certificate for the standby hostname (from the edge stack).
-   * @default - no custom domain
-   */
-  readonly certificate?: acm.ICertificate;
-  /**
-   * WAF web ACL (from the edge stack).
-   * @default - no web ACL
-   */
-  readonly webAclArn?: string;
-}
+export type ReplicaStackProps = EdgeOutputsProps;
 
 /**
  * The recovery region: the replica bucket that the content bucket replicates into, and the standby

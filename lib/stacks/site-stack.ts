@@ -1,12 +1,11 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { deploymentEventPattern } from './runbook-stack';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
+import { EdgeOutputsProps } from './edge-stack';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { AlertTopic } from '../constructs/alert-topic';
 import { ReplicationAlarms } from '../constructs/replication-alarms';
@@ -14,19 +13,7 @@ import { SecurityHeadersPolicy } from '../constructs/security-headers-policy';
 import { REPLICATION_RULE_ID, SiteBucket } from '../constructs/site-bucket';
 import { SiteDistribution } from '../constructs/site-distribution';
 
-export interface SiteStackProps extends StackProps {
-  readonly config: EnvironmentConfig;
-  /**
-   * Viewer certificate for the site's hostname (from the edge stack).
-   * @default - no custom domain
-   */
-  readonly certificate?: acm.ICertificate;
-  /**
-   * WAF web ACL (from the edge stack).
-   * @default - no web ACL
-   */
-  readonly webAclArn?: string;
-}
+export type SiteStackProps = EdgeOutputsProps;
 
 /**
  * The primary region: the content bucket (replicating to the replica with RTC), the distribution
