@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       log(`planner: ${keys} keys, ${share * 100} % changed, ${mode}...`);
       const result = await medianOf(Number(values['planner-repeats']), () => runPlannerBenchmark(keys, share, mode));
       planner.push(result);
-      log(result.error ? `  error: ${result.error}` : `  median ${result.seconds!.toFixed(2)} s of ${result.runSeconds!.map((x) => x.toFixed(2)).join(', ')}; peak RSS ${result.peakRssMb!.toFixed(0)} MB`);
+      log(result.error ? `  error: ${result.error}` : `  median CPU ${result.cpuSeconds!.toFixed(2)} s of ${result.runCpuSeconds!.map((x) => x.toFixed(2)).join(', ')}; wall ${result.seconds!.toFixed(2)} s; peak RSS ${result.peakRssMb!.toFixed(0)} MB`);
     }
   }
 
@@ -103,8 +103,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * Runs a timing `times` times and keeps the run with the median time, with every run's time attached:
- * on a shared machine single timings swing by 2x or more.
+ * Runs a case `times` times and keeps the run with the median CPU time, with every run's CPU time
+ * attached: on a shared machine even CPU times move by a few tens of percent.
  */
 async function medianOf(times: number, run: () => Promise<PlannerResult>): Promise<PlannerResult> {
   const results: PlannerResult[] = [];
@@ -113,8 +113,8 @@ async function medianOf(times: number, run: () => Promise<PlannerResult>): Promi
     if (r.error) return r;
     results.push(r);
   }
-  const sorted = [...results].sort((a, b) => a.seconds! - b.seconds!);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)], runSeconds: results.map((r) => r.seconds!) };
+  const sorted = [...results].sort((a, b) => a.cpuSeconds! - b.cpuSeconds!);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], runCpuSeconds: results.map((r) => r.cpuSeconds!) };
 }
 
 /** What the numbers were measured on: they are only comparable on the same setup. */

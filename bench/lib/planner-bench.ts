@@ -11,10 +11,12 @@ export interface PlannerResult {
   readonly keys: number;
   readonly changedShare: number;
   readonly entries?: number;
+  /** Wall time of the run. */
   readonly seconds?: number;
-  /** Every repetition's time when the case was run more than once (seconds is their median). */
-  readonly runSeconds?: number[];
-  readonly versionsPerSecond?: number;
+  /** CPU time (user + system) of the run: the stable measure on a shared machine. */
+  readonly cpuSeconds?: number;
+  /** Every repetition's CPU time when the case ran more than once (the reported run is the median). */
+  readonly runCpuSeconds?: number[];
   readonly peakRssMb?: number;
   readonly baselineRssMb?: number;
   readonly peakHeapUsedMb?: number;
