@@ -16,11 +16,11 @@ export interface SourceFlags {
 
 export const SOURCE_HELP = 'one of --to TIME | --snapshot ID --vault V | --from-bucket R | --manifest s3://... | --key K --version-id ID | --undelete --since TIME';
 
-function requires(flag: string, companion: string, present: unknown): void {
+export function requires(flag: string, companion: string, present: unknown): void {
   if (present === undefined || present === false) throw new InvalidInput(companion, `${companion} together with ${flag}`, `${flag} needs ${companion}`);
 }
 
-function onlyWith(flag: string, owner: string, present: unknown, ownerPresent: unknown): void {
+export function onlyWith(flag: string, owner: string, present: unknown, ownerPresent: unknown): void {
   if (present !== undefined && present !== false && (ownerPresent === undefined || ownerPresent === false)) {
     throw new InvalidInput(flag, `${flag} only together with ${owner}`, `${flag} is only meaningful with ${owner}`);
   }
