@@ -77,7 +77,8 @@ const DEFAULT_UPDATE_EVERY_MINUTES = 15;
 /** Free text is clipped so a runaway error message cannot push the SNS message past 256 KB. */
 const FIELD_MAX_LENGTH = 4000;
 
-const HEADINGS: Record<IncidentKind, { icon: string; word: string }> = {
+/** The first line of each message kind, as in the DR plan's templates. */
+export const HEADINGS: Record<IncidentKind, { icon: string; word: string }> = {
   initial: { icon: '\u{1F6A8}', word: 'INCIDENT' },
   update: { icon: '\u{1F4CA}', word: 'UPDATE' },
   resolution: { icon: '\u2705', word: 'RESOLVED' },

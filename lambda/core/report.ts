@@ -3,6 +3,7 @@
  * machines and the CLI) and Markdown (for people), with a Mermaid gantt timeline. Pure.
  */
 import type { Checklist } from './checklist';
+import type { IncidentMessage, IncidentSeverity } from './incident';
 import { renderChecklist } from './checklist';
 import type { PlanSummary } from './plan';
 import { formatBytes, renderSummary } from './render';
@@ -245,4 +246,49 @@ export function timelineFromEvents(
   const last = events[events.length - 1]?.timestamp;
   for (const [name, startedAt] of open) steps.push({ name, startedAt, endedAt: last ?? startedAt, status: failed.has(name) ? 'failed' : 'running' });
   return steps.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/** Incident severity by environment, as the DR plan classifies them. */
+const SEVERITY: Record<string, IncidentSeverity> = { prod: 'P1', staging: 'P2', dev: 'P3' };
+
+const FAILURE_IMPACT: Record<string, string> = {
+  backup: 'No new backup: the newest recovery point is getting older',
+  restore: 'The site may be partly restored; the report lists what changed',
+  rollback: 'The site may be partly rolled back; the report lists what changed',
+  drill: 'The restore drill did not prove that the site can be recovered',
+  validate: 'The site failed validation: visitors may see errors or stale content',
+  failover: 'Traffic may not have moved to the standby distribution',
+  'log-export': 'Last week\'s logs are not archived in the vault yet',
+  'template-backup': 'The newest infrastructure templates are not in the vault yet',
+};
+
+/**
+ * The incident message a run warrants, in the DR plan's templates: a failed run opens an
+ * incident; a successful recovery (restore, rollback, failover) resolves one. Other successful
+ * runs are routine and get no incident.
+ */
+export function incidentFor(report: Report, links: { readonly report: string; readonly execution: string }): IncidentMessage | undefined {
+  const common = { environment: report.environment, severity: SEVERITY[report.environment] ?? 'P2', startedAt: report.startedAt, link: links.execution } as const;
+  if (report.status === 'FAILED') {
+    return {
+      ...common,
+      kind: 'initial',
+      title: `${report.runbook} runbook failed (${report.error?.name ?? 'error'})`,
+      status: 'Investigating',
+      impact: FAILURE_IMPACT[report.runbook] ?? 'See the report',
+      nextStep: `Read the report (${links.report})${report.undo ? `; undo the changes with: ${report.undo.command}` : ''}`,
+    };
+  }
+  if (['restore', 'rollback', 'failover'].includes(report.runbook) && report.input.dryRun !== true) {
+    return {
+      ...common,
+      kind: 'resolution',
+      title: `Site recovered by the ${report.runbook} runbook`,
+      status: 'Resolved',
+      impact: report.outcome.validation?.passed ? 'Service restored; the site passed validation' : 'Service restored',
+      resolvedAt: report.finishedAt,
+      nextStep: `Post-mortem; measured RTO ${report.rto ? `${report.rto.minutes} min (target < ${report.rto.targetMinutes})` : 'n/a'}; report ${links.report}`,
+    };
+  }
+  return undefined;
 }

@@ -8,7 +8,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { createS3Client } from '../aws/client';
 import { putText } from '../aws/records';
-import { buildReport, renderReportMarkdown, RunOutcome, timelineFromEvents, TimelineStep } from '../core/report';
+import { renderIncident } from '../core/incident';
+import { buildReport, incidentFor, renderReportMarkdown, RunOutcome, timelineFromEvents, TimelineStep } from '../core/report';
 import { METRICS, metricDimensions } from '../shared/metric-names';
 import { logger, metrics } from '../shared/powertools';
 import { runSchema } from '../shared/run';
@@ -73,15 +74,24 @@ export async function handler(event: unknown): Promise<ReportResult> {
 
   const reportUrl = `s3://${vault}/${base}.json`;
   logger.info('report written', { reportUrl, status, rto: report.rto, rpo: report.rpo });
-  const subject = `[${run.environment}] ${run.runbook} ${status === 'SUCCEEDED' ? 'succeeded' : `FAILED${error ? `: ${error.Error}` : ''}`}`.slice(0, 100);
+  const markdownUrl = `s3://${vault}/${base}.md`;
+  const incident = incidentFor(report, { report: markdownUrl, execution: consoleLink(run.executionArn) });
+  const rendered = incident ? renderIncident(incident) : undefined;
+  const subject = rendered?.subject ?? `[${run.environment}] ${run.runbook} ${status === 'SUCCEEDED' ? 'succeeded' : 'FAILED'}`.slice(0, 100);
   return {
     status,
     reportUrl,
-    markdownUrl: `s3://${vault}/${base}.md`,
+    markdownUrl,
     ...(report.rto ? { rtoMinutes: report.rto.minutes } : {}),
     ...(report.rpo ? { rpoMinutes: report.rpo.minutes } : {}),
-    notification: { subject, message: `${markdown}\nReport: ${reportUrl}\n` },
+    notification: { subject, message: `${rendered ? `${rendered.body}\n` : ''}${markdown}\nReport: ${reportUrl}\n` },
   };
+}
+
+/** The execution in the Step Functions console. */
+function consoleLink(executionArn: string): string {
+  const region = executionArn.split(':')[3];
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
 /** The run's steps from its execution history; empty when the history cannot be read (a local run). */

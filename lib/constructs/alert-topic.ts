@@ -13,8 +13,8 @@ export interface AlertTopicProps {
 }
 
 /**
- * The SNS topic a region's alarms publish to: encrypted with a customer-managed key
- * (CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key) and TLS-only.
+ * The SNS topic a region's alarms and EventBridge rules publish to: encrypted with a customer-managed
+ * key (neither can publish to a topic under the AWS-managed SNS key) and TLS-only.
  */
 export class AlertTopic extends Construct {
   public readonly topic: sns.ITopic;
@@ -24,8 +24,8 @@ export class AlertTopic extends Construct {
     const key = new kms.Key(this, 'Key', { description: 'Encrypts DR alert notifications', enableKeyRotation: true });
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        sid: 'AlarmsAndEventsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       }),

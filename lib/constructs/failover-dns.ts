@@ -1,11 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { HEADINGS } from '../../lambda/core/incident';
 
 /** Consecutive failed checks before Route 53 marks the site unhealthy. */
 export const HEALTH_CHECK_FAILURE_THRESHOLD = 3;
@@ -24,6 +26,10 @@ export interface FailoverDnsProps {
   readonly healthCheckIntervalSeconds: 10 | 30;
   /** Topic the health-check alarm notifies. */
   readonly topic: sns.ITopic;
+  /** prod / staging / dev: named in the incident messages. */
+  readonly environment: string;
+  /** Incident severity of this environment (P1 for prod). */
+  readonly severity: string;
 }
 
 /**
@@ -81,9 +87,8 @@ export class FailoverDns extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    alarm.addAlarmAction(new actions.SnsAction(props.topic));
-    alarm.addOkAction(new actions.SnsAction(props.topic));
     this.healthAlarm = alarm;
+    this.notifyAsIncident(props);
 
     // Failover records are written at the L1 level: Route 53 rejects EvaluateTargetHealth=true on a
     // CloudFront alias target, which the L2 record insists on for failover, so health comes from the check.
@@ -123,6 +128,54 @@ export class FailoverDns extends Construct {
       recordName: `_${props.recordName}.`,
       values: [props.primaryDistribution.distributionDomainName, props.standbyDistribution.distributionDomainName],
       ttl: Duration.minutes(5),
+    });
+  }
+
+  /**
+   * The alarm's state changes, as the DR plan's incident messages (initial alert on ALARM,
+   * resolution on OK) rather than CloudWatch's JSON, through EventBridge input transformers.
+   */
+  private notifyAsIncident(props: FailoverDnsProps): void {
+    const time = events.EventField.fromPath('$.time');
+    const reason = events.EventField.fromPath('$.detail.state.reason');
+    const lines = (...l: string[]) => events.RuleTargetInput.fromText(l.join('\n'));
+    const pattern = (state: string): events.EventPattern => ({
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      resources: [this.healthAlarm.alarmArn],
+      detail: { state: { value: [state] } },
+    });
+    new events.Rule(this, 'HealthIncident', {
+      description: `${props.recordName}: health-check failure as an incident message`,
+      eventPattern: pattern('ALARM'),
+      targets: [
+        new eventTargets.SnsTopic(props.topic, {
+          message: lines(
+            `${HEADINGS.initial.icon} ${HEADINGS.initial.word}: Website Outage (${props.severity})`,
+            `Environment: ${props.environment}`,
+            'Status: Investigating',
+            `Impact: ${props.recordName} fails its health check (${HEALTH_CHECK_FAILURE_THRESHOLD} consecutive failures): ${reason}`,
+            `Started: ${time}`,
+            `Next Step: check the dashboard; if the primary distribution is at fault: sitedr run failover --env ${props.environment} --reason "health check failing"`,
+          ),
+        }),
+      ],
+    });
+    new events.Rule(this, 'HealthResolution', {
+      description: `${props.recordName}: health check passing again, as a resolution message`,
+      eventPattern: pattern('OK'),
+      targets: [
+        new eventTargets.SnsTopic(props.topic, {
+          message: lines(
+            `${HEADINGS.resolution.icon} ${HEADINGS.resolution.word}: Website Outage (${props.severity})`,
+            `Environment: ${props.environment}`,
+            'Status: Service restored',
+            `Impact: ${props.recordName} passes its health check again`,
+            `Resolved: ${time}`,
+            'Next Steps: post-mortem; if traffic was failed over, plan the failback (sitedr run failback)',
+          ),
+        }),
+      ],
     });
   }
 }

@@ -15,6 +15,9 @@ export interface DnsStackProps extends StackProps {
   readonly standbyDistribution: cloudfront.IDistribution;
 }
 
+/** Incident severity by tier, as the DR plan classifies outages. */
+const INCIDENT_SEVERITY = { 1: 'P1', 2: 'P2', 3: 'P3' } as const;
+
 /** The health-check alarm going into ALARM. */
 export function healthAlarmEventPattern(alarmArn: string): events.EventPattern {
   return { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'], resources: [alarmArn], detail: { state: { value: ['ALARM'] } } };
@@ -41,6 +44,8 @@ export class DnsStack extends Stack {
       healthCheckPath: domain.healthCheckPath,
       healthCheckIntervalSeconds: config.tier.healthCheckIntervalSeconds,
       topic: alerts.topic,
+      environment: config.name,
+      severity: INCIDENT_SEVERITY[config.tier.tier],
     });
     if (config.automaticFailover) {
       // Alarm events stay in us-east-1; the failover runbook listens on the recovery region's default bus.

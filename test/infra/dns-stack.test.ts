@@ -33,16 +33,27 @@ describe('DnsStack (failover)', () => {
     });
   });
 
-  test('an alarm on the health check notifies the alert topic when it fails and when it recovers', () => {
+  test('an alarm on the health check; its state changes reach the alert topic as incident messages', () => {
     dns.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Route53',
       MetricName: 'HealthCheckStatus',
       Dimensions: [{ Name: 'HealthCheckId', Value: { Ref: Match.anyValue() } }],
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
-      OKActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
     });
+    for (const [state, heading] of [['ALARM', 'INCIDENT: Website Outage (P1)'], ['OK', 'RESOLVED: Website Outage (P1)']]) {
+      const rules = Object.values(dns.findResources('AWS::Events::Rule', { Properties: { EventPattern: { detail: { state: { value: [state] } } } } }));
+      expect(rules).toHaveLength(1);
+      const [target] = rules[0].Properties.Targets;
+      expect(target.Arn).toEqual({ Ref: expect.stringMatching(/^AlertsTopic/) });
+      // The message follows the incident template: heading, environment, status, impact, time, next step.
+      const message = JSON.parse(target.InputTransformer.InputTemplate) as string;
+      expect(message.split('\n').map((l) => l.split(':')[0])).toEqual(
+        state === 'ALARM' ? ['🚨 INCIDENT', 'Environment', 'Status', 'Impact', 'Started', 'Next Step'] : ['✅ RESOLVED', 'Environment', 'Status', 'Impact', 'Resolved', 'Next Steps'],
+      );
+      expect(message).toContain(heading);
+      expect(message).toContain('Environment: prod');
+    }
   });
 
   test('failover records: PRIMARY to the primary distribution with the health check, SECONDARY to the standby, A and AAAA', () => {
