@@ -40,6 +40,12 @@ export function printError(io: CliIo, command: string, err: unknown, json: boole
   return exitCode;
 }
 
+/** `[#######-------] 7/14`: the bar itself, `width` characters between the brackets. */
+export function renderBar(done: number, total: number, width = 30): string {
+  const filled = total <= 0 ? width : Math.max(0, Math.min(width, Math.round((done / total) * width)));
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
+}
+
 /**
  * A one-line progress bar on stderr, only when stderr is a terminal (logs and pipes get no
  * carriage-return noise). Redraws at most every 100 ms.
@@ -54,8 +60,7 @@ export function progressBar(io: CliIo, label: string): { update(done: number, to
       const now = Date.now();
       if (done < total && now - last < 100) return;
       last = now;
-      const filled = total === 0 ? width : Math.round((done / total) * width);
-      io.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`);
+      io.stderr.write(`\r${label} ${renderBar(done, total, width)}`);
       drawn = true;
     },
     end() {

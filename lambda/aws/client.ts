@@ -14,6 +14,8 @@ export interface S3ClientOptions {
   readonly maxSockets?: number;
   /** SDK-level attempts per call (the executor adds its own retries around whole operations). @default 3 */
   readonly maxAttempts?: number;
+  /** The bucket's region (the CLI reaches a vault in another region than the SDK default). @default the SDK's */
+  readonly region?: string;
 }
 
 export function createS3Client(opts: S3ClientOptions = {}): S3Client {
@@ -21,6 +23,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   const maxSockets = opts.maxSockets ?? 256;
   const config: S3ClientConfig = {
     maxAttempts: opts.maxAttempts ?? 3,
+    ...(opts.region ? { region: opts.region } : {}),
     requestHandler: new NodeHttpHandler({ httpAgent: { maxSockets, keepAlive: true }, httpsAgent: { maxSockets, keepAlive: true } }),
   };
   if (endpoint) {
