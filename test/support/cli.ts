@@ -2,6 +2,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
+import type { RunbookDeps } from '../../cli/runbook-commands';
 
 export interface CliRun {
   readonly code: number;
@@ -16,13 +17,30 @@ function result(code: number, stdout: string, stderr: string): CliRun {
 }
 
 export async function sitedr(...argv: string[]): Promise<CliRun> {
+  return sitedrWith({}, ...argv);
+}
+
+export interface CliRunOptions {
+  /** Injected clients, clock and poll interval of the runbook commands. */
+  readonly deps?: RunbookDeps;
+  /** Pretend stderr is a terminal (live progress line). @default false */
+  readonly tty?: boolean;
+  /** Environment variables over process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function sitedrWith(opts: CliRunOptions, ...argv: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: process.env,
-  });
+  const code = await runCli(
+    argv,
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false },
+      env: { ...process.env, ...opts.env },
+    },
+    opts.deps,
+  );
   return result(code, stdout, stderr);
 }
 
