@@ -89,6 +89,12 @@ export function progressFromEvents(events: readonly HistoryEvent[]): FollowState
     const entered = e.stateEnteredEventDetails?.name;
     if (entered !== undefined && type.endsWith('StateEntered')) {
       if (openMaps.length === 0) {
+        // A step whose failure a Catch routed on may have no exit event: the next step ends it.
+        const previous = current();
+        if (previous) {
+          previous.endedAt = at;
+          previous.status = previous.failing ? 'failed' : 'succeeded';
+        }
         state.steps.push({ name: entered, startedAt: at, status: 'running' });
         if (type === 'MapStateEntered') state.batches = { step: entered, distributed: false, succeeded: 0, failed: 0 };
       }

@@ -107,6 +107,19 @@ describe('progressFromEvents', () => {
     expect(statusLine(s, new Date())).toBe('');
   });
 
+  test('a caught failure without an exit event still ends its step, as failed, when the next one starts', () => {
+    const h = history().step('Prepare').enter('RequestApproval');
+    h.add('TaskFailed', { taskFailedEventDetails: { resourceType: 'sns', resource: 'publish.waitForTaskToken', error: 'ApprovalRejected' } });
+    h.enter('ReportFailure');
+    const s = progressFromEvents(h.events);
+    expect(s.steps.map((x) => [x.name, x.status])).toEqual([
+      ['Prepare', 'succeeded'],
+      ['RequestApproval', 'failed'],
+      ['ReportFailure', 'running'],
+    ]);
+    expect(stepLines(s)).toEqual(['10:00:02  ✓ Prepare  (1.0 s)', '10:00:05  ✗ RequestApproval  (2.0 s)']);
+  });
+
   test('a succeeded run ends with the Map summary and the result', () => {
     const h = history().step('Prepare').enter('ExecuteBatches', 'Map');
     h.add('MapStateStarted', { mapStateStartedEventDetails: { length: 2 } });
