@@ -30,6 +30,7 @@ function history() {
 describe('progressFromEvents', () => {
   test('top-level steps in order; states inside Map iterations move the batch counter, not the step', () => {
     const h = history().step('Prepare').step('Plan').enter('ExecuteBatches', 'Map');
+    expect(statusLine(progressFromEvents(h.events), new Date(T0 + 6000))).toBe('▶ ExecuteBatches · starting batches · 1.0 s');
     h.add('MapStateStarted', { mapStateStartedEventDetails: { length: 4 } });
     for (const i of [0, 1, 2]) {
       h.add('MapIterationStarted', { mapIterationStartedEventDetails: { name: 'ExecuteBatches', index: i } });
