@@ -207,6 +207,10 @@ test('status shows the runs, the newest backup against the RPO, replication, the
   expect(human.stdout).toContain('Last drill: SUCCEEDED 2026-12-01 06:00:00Z; RTO 12.5 min (target < 1440) ✓; RPO 200 min (target < 1440) ✓');
   expect(human.stdout).toContain(`    ${s.approvals.value[0].approve}\n`);
 
+  // No report while the run waits.
+  const early = await sitedrWith({ deps: t.deps }, 'report', started.executionArn);
+  expect([early.code, early.stderr]).toEqual([1, expect.stringMatching(/^sitedr report: NoReport: execution .* is RUNNING and has no report yet/)]);
+
   const token: string = s.approvals.value[0].token;
   const approved = await sitedrWith({ deps: t.deps }, 'approve', token, '--by', 'alice', '--env', 'dev', '--config', t.configFile, '--json');
   expect(approved.code).toBe(0);
