@@ -184,8 +184,9 @@ export function statusLine(state: FollowState, now: Date): string {
   const elapsed = formatDuration(now.getTime() - step.startedAt.getTime());
   if (state.batches?.step === step.name) {
     const b = state.batches;
-    // Before the Map has said how many batches there are, a bar of 0/0 would look finished.
-    if (b.total === undefined) return `▶ ${step.name} · starting batches · ${elapsed}`;
+    // Before the Map has said how many batches there are (a Map Run counts them as it reads its
+    // items), a bar of 0/0 would look finished.
+    if (!b.total) return `▶ ${step.name} · starting batches · ${elapsed}`;
     return `▶ ${step.name} ${renderBar(b.succeeded + b.failed, b.total ?? 0, 24)} batches${b.failed > 0 ? ` (${b.failed} failed)` : ''} · ${elapsed}`;
   }
   if (step.name === 'RequestApproval') return `▶ ${step.name} · waiting for approval · ${elapsed}`;

@@ -13,8 +13,6 @@ export interface FollowOptions {
   readonly pollMs?: number;
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Stop following after this long and report the execution as still running. @default no limit */
-  readonly maxMs?: number;
 }
 
 export interface FollowResult {
@@ -41,33 +39,39 @@ export async function followExecution(sfn: SFNClient, executionArn: string, io: 
   const now = opts.now ?? (() => new Date());
   const sleep = opts.sleep ?? defaultSleep;
   const tty = !!io.stderr.isTTY;
-  const started = now().getTime();
   let printed = 0;
   let live = '';
   let counts: Awaited<ReturnType<typeof mapRunCounts>>;
+  // Counts read while the Map still ran are read once more after it ends, for its summary line.
+  let countsFinal = false;
   for (;;) {
     const events = await executionHistory(sfn, executionArn);
     let state = progressFromEvents(events);
     // A Distributed Map's children are not in the parent's history: its Map Run counts them.
     if (state.batches?.distributed) {
-      const running = state.steps[state.steps.length - 1]?.name === state.batches.step;
-      if (running || !counts) counts = (await mapRunCounts(sfn, executionArn, state.batches.mapRunArn)) ?? counts;
+      const step = state.steps.find((s) => s.name === state.batches!.step);
+      const running = step?.status === 'running';
+      if (running || !countsFinal) {
+        counts = (await mapRunCounts(sfn, executionArn, state.batches.mapRunArn)) ?? counts;
+        countsFinal = !running;
+      }
       if (counts) state = withMapRunCounts(state, counts);
     }
     const lines = stepLines(state);
     const fresh = lines.slice(printed);
     printed = lines.length;
-    // The live line is cleared before log lines go out, then redrawn under them.
-    if (tty && live && fresh.length > 0) io.stderr.write('\r\x1b[K');
-    for (const line of fresh) io.stderr.write(line + '\n');
-    if (tty) {
-      const next = statusLine(state, now());
-      if (next !== live || fresh.length > 0) io.stderr.write(`\r\x1b[K${next}`);
-      live = next;
+    const next = tty ? statusLine(state, now()) : '';
+    if (fresh.length > 0) {
+      // The live line is cleared before log lines go out, then redrawn under them.
+      if (live) io.stderr.write('\r\x1b[K');
+      for (const line of fresh) io.stderr.write(line + '\n');
+      if (next) io.stderr.write(next);
+    } else if (next !== live) {
+      io.stderr.write(`\r\x1b[K${next}`);
     }
-    const outOfTime = opts.maxMs !== undefined && now().getTime() - started >= opts.maxMs;
-    if (state.status !== 'RUNNING' || outOfTime) {
-      if (tty && live) io.stderr.write('\r\x1b[K');
+    live = next;
+    if (state.status !== 'RUNNING') {
+      if (live) io.stderr.write('\r\x1b[K');
       const described = await describeExecution(sfn, executionArn);
       return { state, status: described.status ?? state.status, output: described.output, events };
     }

@@ -148,6 +148,37 @@ test('--follow on a terminal: the live step and batch bar, the failure report, e
   expect(json.json()).toMatchObject({ ok: false, command: 'run restore', status: 'FAILED', error: { error: 'VerificationFailed', cause: '1 key(s) differ from the plan' }, report: { status: 'FAILED', ...urls2 } });
 });
 
+test('--follow counts a Distributed Map by its Map Run (its children are not in the history)', async () => {
+  const t = await env('clidmap');
+  const urls = await reports(t, 'dmap', 'SUCCEEDED');
+  // The plan index the restore's ExecuteBatchesDistributed reads (definitions.ts), three batches.
+  await putVaultText(t, 'records/restore/runs/r/batches.json', JSON.stringify([{ index: 0 }, { index: 1 }, { index: 2 }]));
+  await deployRunbook(t, 'restore', {
+    StartAt: 'Prepare',
+    States: {
+      Prepare: { Type: 'Pass', Result: { runId: 'r' }, ResultPath: '$.run', Next: 'ExecuteBatchesDistributed' },
+      ExecuteBatchesDistributed: {
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: t.config.bucketNames.vault, Key: 'records/restore/runs/r/batches.json' } },
+        ItemSelector: { 'batch.$': '$$.Map.Item.Value' },
+        MaxConcurrency: 1,
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'ExecuteBatchDistributed', States: { ExecuteBatchDistributed: { Type: 'Wait', Seconds: 1, End: true } } },
+        ResultPath: '$.outcome.executed',
+        Next: 'Report',
+      },
+      Report: { Type: 'Pass', Result: { status: 'SUCCEEDED', ...urls }, ResultPath: '$.report', End: true },
+    },
+  });
+  const res = await cli(t, { tty: true })('run', 'restore', '--release', 'v42', '--reason', reason, '--follow');
+  expect(res.code).toBe(0);
+  // moto's Map Run counts its total as it reads items (1/2, then 2/3): the bar moves with it.
+  expect(res.stderr).toMatch(/▶ ExecuteBatchesDistributed \[#+-+\] [12]\/[23] batches · /);
+  // The summary line has the Map Run's final counts, read after the Map ended.
+  expect(res.stderr).toMatch(/✓ ExecuteBatchesDistributed {2}3\/3 batches {2}\(/);
+  expect(res.stderr).not.toContain('0/0');
+  expect(res.stdout).toContain('report dmap');
+});
+
 test('status shows the runs, the newest backup against the RPO, replication, the last drill and the open approval; approve lets the run go on', async () => {
   const t = await env('cliappr');
   const urls = await reports(t, 'appr', 'SUCCEEDED');
