@@ -6,10 +6,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { createS3Client } from '../aws/client';
 import { backupTemplates, TemplateBackup } from '../aws/templates';
 import { InvalidInput } from '../shared/errors';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 import { SETTINGS, setting } from '../shared/settings';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 
 /** `name@region,name@region` -> stack names by region. */
 export function stacksByRegion(value: string): Map<string, string[]> {

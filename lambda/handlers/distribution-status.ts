@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { distributionStatus, DistributionState } from '../aws/cloudfront';
 import { parseInput } from '../shared/schemas';
 import { SETTINGS, setting } from '../shared/settings';
+import { tracer } from '../shared/powertools';
 
-const cloudfront = new CloudFrontClient({});
+const cloudfront = tracer.captureAWSv3Client(new CloudFrontClient({}));
 const eventSchema = z.object({ distribution: z.enum(['primary', 'standby']) });
 
 export async function handler(event: unknown): Promise<DistributionState & { distribution: 'primary' | 'standby' }> {

@@ -9,12 +9,12 @@ import { executePlan } from '../aws/execute';
 import { loadBatch } from '../aws/plan-batches';
 import { verifyRestore } from '../aws/verify-restore';
 import { ExecutionFailed, VerificationFailed } from '../shared/errors';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 import { concurrency, parseInput } from '../shared/schemas';
 import type { BatchCounts } from '../core/report';
 import { SETTINGS, numberSetting } from '../shared/settings';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 
 const eventSchema = z.object({
   batch: z.object({ index: z.number().int().min(0), bucket: z.string(), key: z.string(), operations: z.number().int() }),

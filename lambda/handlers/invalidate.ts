@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { startInvalidation } from '../aws/cloudfront';
 import { parseInput } from '../shared/schemas';
 import { SETTINGS, setting } from '../shared/settings';
+import { tracer } from '../shared/powertools';
 
-const cloudfront = new CloudFrontClient({});
+const cloudfront = tracer.captureAWSv3Client(new CloudFrontClient({}));
 // The execution name as caller reference: a retried task finds the invalidation it already started.
 const eventSchema = z.object({ runId: z.string().min(1) });
 

@@ -3,8 +3,9 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { z } from 'zod';
 import { invalidationStatus } from '../aws/cloudfront';
 import { parseInput } from '../shared/schemas';
+import { tracer } from '../shared/powertools';
 
-const cloudfront = new CloudFrontClient({});
+const cloudfront = tracer.captureAWSv3Client(new CloudFrontClient({}));
 const eventSchema = z.object({ distributionId: z.string().min(1), invalidationId: z.string().min(1) });
 
 export async function handler(event: unknown): Promise<{ distributionId: string; invalidationId: string; status: string }> {

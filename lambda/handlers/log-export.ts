@@ -9,8 +9,9 @@ import { previousWeek } from '../core/log-export-paths';
 import { logExportInput } from '../shared/runbook-inputs';
 import { isoInstant, parseInput } from '../shared/schemas';
 import { SETTINGS, setting } from '../shared/settings';
+import { tracer } from '../shared/powertools';
 
-const logs = new CloudWatchLogsClient({});
+const logs = tracer.captureAWSv3Client(new CloudWatchLogsClient({}));
 
 const eventSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('window'), input: logExportInput }),

@@ -5,8 +5,9 @@ import { markReleaseGood } from '../aws/releases';
 import { parseInput } from '../shared/schemas';
 import { releaseId } from '../shared/runbook-inputs';
 import { SETTINGS, setting } from '../shared/settings';
+import { tracer } from '../shared/powertools';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 const eventSchema = z.object({ releaseId, validation: z.object({ passed: z.literal(true), checkedAt: z.string() }).loose() });
 
 export async function handler(event: unknown): Promise<{ releaseId: string; good: true }> {

@@ -6,11 +6,11 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { z } from 'zod';
 import { moveAlias, MoveAliasResult } from '../aws/cloudfront';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 import { parseInput } from '../shared/schemas';
 import { SETTINGS, setting } from '../shared/settings';
 
-const cloudfront = new CloudFrontClient({});
+const cloudfront = tracer.captureAWSv3Client(new CloudFrontClient({}));
 const eventSchema = z.object({ direction: z.enum(['failover', 'failback']) });
 
 export async function handler(event: unknown): Promise<MoveAliasResult & { alias: string; targetDistributionId: string; direction: string }> {

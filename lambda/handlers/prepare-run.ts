@@ -7,13 +7,13 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { blockingExecution, EXCLUSIVE_WITH, RunningExecution, siblingStateMachineArn } from '../core/run-lock';
 import { InvalidInput, RunInProgress } from '../shared/errors';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 import { executionContext, Run } from '../shared/run';
 import { RUNBOOK_INPUTS, RUNBOOK_NAMES, RunbookName } from '../shared/runbook-inputs';
 import { parseInput } from '../shared/schemas';
 import { SETTINGS, setting } from '../shared/settings';
 
-const sfn = new SFNClient({});
+const sfn = tracer.captureAWSv3Client(new SFNClient({}));
 
 const eventSchema = z.object({
   runbook: z.enum(RUNBOOK_NAMES as [RunbookName, ...RunbookName[]]),

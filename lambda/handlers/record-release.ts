@@ -5,8 +5,9 @@ import { recordRelease } from '../aws/releases';
 import { parseInput } from '../shared/schemas';
 import { commitSha, releaseId } from '../shared/runbook-inputs';
 import { SETTINGS, setting } from '../shared/settings';
+import { tracer } from '../shared/powertools';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 const eventSchema = z.object({ release: z.object({ id: releaseId, commit: commitSha, description: z.string().optional() }) });
 
 export async function handler(event: unknown): Promise<{ releaseId: string; commit: string; manifestUrl: string; files: number }> {

@@ -11,13 +11,13 @@ import { putText } from '../aws/records';
 import { renderIncident } from '../core/incident';
 import { buildReport, incidentFor, renderReportMarkdown, RunOutcome, timelineFromEvents, TimelineStep } from '../core/report';
 import { METRICS, metricDimensions } from '../shared/metric-names';
-import { logger, metrics } from '../shared/powertools';
+import { logger, metrics, tracer } from '../shared/powertools';
 import { runSchema } from '../shared/run';
 import { parseInput } from '../shared/schemas';
 import { SETTINGS, numberSetting, setting } from '../shared/settings';
 
-const s3 = createS3Client();
-const sfn = new SFNClient({});
+const s3 = tracer.captureAWSv3Client(createS3Client());
+const sfn = tracer.captureAWSv3Client(new SFNClient({}));
 
 const eventSchema = z.object({
   run: runSchema,

@@ -10,8 +10,9 @@ import { runSchema } from '../shared/run';
 import { rollbackInput } from '../shared/runbook-inputs';
 import { parseInput } from '../shared/schemas';
 import { SETTINGS, setting } from '../shared/settings';
+import { tracer } from '../shared/powertools';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 const eventSchema = z.object({ run: runSchema });
 
 export interface RollbackTarget {

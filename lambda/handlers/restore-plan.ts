@@ -16,7 +16,7 @@ import { listSnapshotIds } from '../aws/snapshot';
 import { undoManifestFor } from '../core/manifests';
 import { formatS3Url } from '../core/s3url';
 import { NotFound } from '../shared/errors';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 import { runSchema } from '../shared/run';
 import { restoreSourceInput, RestoreSourceInput } from '../shared/runbook-inputs';
 import { parseInput, RestoreSource } from '../shared/schemas';
@@ -24,7 +24,7 @@ import { SETTINGS, numberSetting, setting } from '../shared/settings';
 import type { BatchRef } from '../aws/plan-batches';
 import type { PlanSummary } from '../core/plan';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 
 const eventSchema = z.object({
   run: runSchema,

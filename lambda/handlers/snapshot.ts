@@ -1,11 +1,11 @@
 /** Backup runbook: an incremental snapshot of the content bucket into the vault. */
 import { createS3Client } from '../aws/client';
 import { createSnapshot, SnapshotResult } from '../aws/snapshot';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 import { parseInput, snapshotRequest } from '../shared/schemas';
 import { SETTINGS, numberSetting, setting } from '../shared/settings';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 
 export async function handler(): Promise<SnapshotResult & { readonly takenAt: string }> {
   const takenAt = new Date();

@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { distributionStatus } from '../aws/cloudfront';
 import { validateSite } from '../aws/site-validator';
 import type { Checklist } from '../core/checklist';
-import { logger } from '../shared/powertools';
+import { logger, tracer } from '../shared/powertools';
 import { parseInput } from '../shared/schemas';
 import { SETTINGS, numberSetting, optionalSetting, setting } from '../shared/settings';
 
-const cloudfront = new CloudFrontClient({});
+const cloudfront = tracer.captureAWSv3Client(new CloudFrontClient({}));
 const eventSchema = z.object({
   // The validate runbook passes its whole input here; the other runbooks pass { endpoint }.
   check: z

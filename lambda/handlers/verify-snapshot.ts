@@ -5,8 +5,9 @@ import { verifySnapshot } from '../aws/snapshot';
 import { VerificationFailed } from '../shared/errors';
 import { parseInput, snapshotId } from '../shared/schemas';
 import { SETTINGS, setting } from '../shared/settings';
+import { tracer } from '../shared/powertools';
 
-const s3 = createS3Client();
+const s3 = tracer.captureAWSv3Client(createS3Client());
 const eventSchema = z.object({ snapshotId });
 
 export async function handler(event: unknown): Promise<{ readonly snapshotId: string; readonly checked: number }> {
