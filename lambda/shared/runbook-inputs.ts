@@ -55,8 +55,8 @@ export const restoreInput = z.strictObject({
 export type RestoreInput = z.output<typeof restoreInput>;
 
 export const validateInput = z.strictObject({
-  /** Which hostname to check: the site, or the standby distribution's own hostname. */
-  endpoint: z.enum(['site', 'standby']).default('site'),
+  /** Which hostname to check: the site, the standby distribution's own hostname, or the primary distribution's *.cloudfront.net name. */
+  endpoint: z.enum(['site', 'standby', 'primary']).default('site'),
   criticalPaths: z.array(z.string().regex(/^\/\S*$/, 'absolute paths such as / or /about/')).max(20).optional(),
   /** Text the index page must contain (e.g. a release marker). */
   expectedIndexContains: z.string().min(1).max(200).optional(),

@@ -129,6 +129,7 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
     new sfn.DistributedMap(s, 'ExecuteBatchesDistributed', {
       itemReader: new sfn.S3JsonItemReader({ bucket: b.ctx.vault, key: sfn.JsonPath.stringAt('$.outcome.plan.batchIndex.key') }),
       itemSelector: batchItem,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
       maxConcurrency: 40,
       // Any failed batch fails the Map (the default: no tolerated failures), and the run reports it.
       resultPath: '$.outcome.executed',
@@ -136,7 +137,6 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
   );
   distributedMap.itemProcessor(
     b.ctx.tasks.invoke(s, 'ExecuteBatchDistributed', 'execute-batch', { 'batch.$': '$.batch' }, '$').addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }),
-    { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.STANDARD },
   );
 
   let afterExecution: sfn.IChainable = done;
