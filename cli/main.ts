@@ -100,7 +100,7 @@ const RUN_OPTIONS: Record<RunCommand, { description: string; add: (cmd: Command)
         .option('--path <path>', 'a critical path that must answer 200 (repeatable)', collect)
         .option('--expect <text>', 'text the index page must contain')
         .option('--watch <minutes>', 're-check every minute for this many minutes', integer)
-        .option('--endpoint <endpoint>', 'which hostname: site or standby'),
+        .option('--endpoint <endpoint>', 'which hostname: site, standby (the standby distribution) or primary (the primary distribution on its *.cloudfront.net name)'),
   },
   drill: { description: 'restore the newest snapshot into the drill bucket and measure RTO and RPO', add: (c) => c.option('--full', 'the full recovery drill').option('--requested-by <name>', 'who asks (default: $SITEDR_USER, else $USER)') },
   rollback: {
