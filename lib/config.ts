@@ -259,8 +259,10 @@ function resolveEnvironment(
 
   const vaultAccount = raw.vault?.account ?? accountId;
   const vaultRegion = raw.vault?.region ?? recoveryRegion;
-  if (vaultRegion === primaryRegion && vaultAccount === accountId) {
-    throw new ConfigError(`${field('vault.region')}: expected a region other than the primary region (${primaryRegion}) for a vault in the same account`);
+  // The runbooks read and write the vault from the recovery region: CloudWatch Logs exports only
+  // into a bucket of the log group's region, and a Distributed Map reads its items from there too.
+  if (vaultRegion !== recoveryRegion) {
+    throw new ConfigError(`${field('vault.region')}: expected the recovery region (${recoveryRegion}); the runbooks export logs into the vault and read restore batches from it in that region`);
   }
   const prefix = `${root.project}-${name}`;
   return {

@@ -87,7 +87,8 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
     standbyDistributionDomainName: replica.standbyDistribution.distributionDomainName,
     healthCheckId: dns?.failover.healthCheck.healthCheckId,
     healthAlarmArn: dns?.failover.healthAlarm.alarmArn,
-    siteStacks: [edge, vault, replica, site, dns, monitoring].filter((s) => s !== undefined).map((s) => ({ name: s.stackName, region: s.region })),
+    // Stacks of this account only: a vault in another account is out of the runbooks' reach by design.
+    siteStacks: [edge, vault, replica, site, dns, monitoring].filter((s) => s !== undefined && s.account === config.account).map((s) => ({ name: s!.stackName, region: s!.region })),
     description: 'Site DR: runbooks (Step Functions), their tasks, schedules and alarms (recovery region)',
   });
   return { edge, vault, replica, site, dns, monitoring, runbooks };

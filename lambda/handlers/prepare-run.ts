@@ -27,8 +27,17 @@ export async function handler(event: unknown): Promise<Run> {
   if (input.dryRun === true && runbook !== 'restore' && runbook !== 'rollback') {
     throw new InvalidInput('dryRun', 'dryRun only for restore and rollback', `${runbook} has no dry run`);
   }
+  const fullDrill = runbook === 'drill' && input.kind === 'full';
+  if (fullDrill && setting(SETTINGS.fullDrillAllowed) !== 'true') {
+    throw new InvalidInput(
+      'kind',
+      'content, or full only in an environment with a fullDrill schedule',
+      `a full drill recovers this environment's live site from the vault; ${setting(SETTINGS.environment)} has no fullDrill schedule, so only kind "content" (into the drill bucket) is allowed`,
+    );
+  }
   const self: RunningExecution = { executionArn: execution.Id, name: execution.Name, startDate: new Date(execution.StartTime) };
-  for (const sibling of EXCLUSIVE_WITH[runbook] ?? []) {
+  // A full drill changes the live site like a restore does: the same exclusion applies to it.
+  for (const sibling of fullDrill ? (['restore', 'rollback', 'drill'] as const) : (EXCLUSIVE_WITH[runbook] ?? [])) {
     const running = await listRunning(siblingStateMachineArn(execution.Id, runbook, sibling));
     const blocker = blockingExecution(self, running);
     if (blocker) throw new RunInProgress(blocker.executionArn);

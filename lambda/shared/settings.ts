@@ -40,6 +40,7 @@ export const SETTINGS = {
   standbyUrl: 'SITEDR_STANDBY_URL',
   siteAlias: 'SITEDR_SITE_ALIAS',
   approvalRequired: 'SITEDR_APPROVAL_REQUIRED',
+  fullDrillAllowed: 'SITEDR_FULL_DRILL_ALLOWED',
   concurrency: 'SITEDR_CONCURRENCY',
   batchSize: 'SITEDR_BATCH_SIZE',
   inlineBatchLimit: 'SITEDR_INLINE_BATCH_LIMIT',

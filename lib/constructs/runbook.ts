@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,6 +15,11 @@ export interface RunbookProps {
   readonly runbook: string;
   /** Physical name: the runbooks find each other by name (one content-changing run at a time). */
   readonly stateMachineName: string;
+  /**
+   * Physical name of the state machine's role: a vault in another account trusts the runbook
+   * roles by name prefix (a Distributed Map reads its batch index from the vault).
+   */
+  readonly roleName: string;
   /** The work: the chain of states, ending in Succeed/Fail states of its own. */
   readonly definition: sfn.IChainable;
   /** Longest a run may take before Step Functions stops it (and the failure alarm fires). */
@@ -34,6 +40,7 @@ export class Runbook extends Construct {
   public readonly stateMachine: sfn.IStateMachine;
   public readonly failureAlarm: cloudwatch.IAlarm;
   public readonly logGroup: logs.ILogGroup;
+  public readonly role: iam.IRole;
 
   constructor(scope: Construct, id: string, props: RunbookProps) {
     super(scope, id);
@@ -47,16 +54,20 @@ export class Runbook extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const role = new iam.Role(this, 'Role', { roleName: props.roleName, assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     const machine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
+      role,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
       comment: props.description,
       timeout: props.timeout,
       tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every state transition is logged, but not the data: approval task tokens must not land in logs.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.stateMachine = machine;
+    this.role = role;
 
     const failures = new cloudwatch.MathExpression({
       expression: 'failed + timedOut + aborted',

@@ -175,6 +175,15 @@ export class VaultBucket extends Construct {
       StringEquals: { 'aws:SourceAccount': props.workloadAccount },
       ArnLike: { 'aws:SourceArn': `arn:${Stack.of(this).partition}:logs:*:${props.workloadAccount}:log-group:*` },
     };
+    this.encryptionKey?.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'LogExportsUseKey',
+        principals: [logsService],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': props.workloadAccount } },
+      }),
+    );
     bucket.addToResourcePolicy(new iam.PolicyStatement({ sid: 'LogExportsCheckAcl', principals: [logsService], actions: ['s3:GetBucketAcl'], resources: [bucket.bucketArn], conditions: fromWorkloadLogs }));
     bucket.addToResourcePolicy(
       new iam.PolicyStatement({ sid: 'LogExportsWrite', principals: [logsService], actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${VAULT_PREFIXES.logs}*`)], conditions: fromWorkloadLogs }),

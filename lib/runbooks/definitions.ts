@@ -28,7 +28,7 @@ export interface DefinitionContext {
 }
 
 /** Errors our own tasks raise for transient conditions, retried with backoff by the state machine. */
-const TRANSIENT_ERRORS = ['ExportInProgress'];
+const TRANSIENT_ERRORS = ['ExportInProgress', 'InvalidationsBusy'];
 
 /** Builds one runbook's states inside its own scope (state names are unique per state machine). */
 class RunbookBuilder {
@@ -142,7 +142,9 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
   let afterExecution: sfn.IChainable = done;
   if (opts.liveSite !== 'never') {
     const validated = b.validate('ValidateSite', { check: { endpoint: 'site' } }, done);
-    const invalidate = b.task('Invalidate', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation');
+    const invalidate = b
+      .task('Invalidate', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation')
+      .addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 6 });
     const status = b.task('InvalidationStatus', 'invalidation-status', { 'distributionId.$': '$.outcome.invalidation.distributionId', 'invalidationId.$': '$.outcome.invalidation.invalidationId' }, '$.outcome.invalidation');
     const invalidateAndValidate = invalidate.next(
       new sfn.Choice(s, 'InvalidationStarted?').when(sfn.Condition.stringEquals('$.outcome.invalidation.status', 'Completed'), validated).otherwise(b.pollUntil('Invalidation', status, sfn.Condition.stringEquals('$.outcome.invalidation.status', 'Completed'), validated)),
@@ -269,7 +271,9 @@ function fullDrill(b: RunbookBuilder, done: sfn.IChainable): sfn.IChainable {
   const run = b.map(new sfn.Map(s, 'RecoverBatches', { itemsPath: '$.outcome.plan.batches', itemSelector: { 'batch.$': '$$.Map.Item.Value' }, maxConcurrency: 4, resultPath: '$.outcome.executed' }));
   run.itemProcessor(b.ctx.tasks.invoke(s, 'RecoverBatch', 'execute-batch', { 'batch.$': '$.batch' }, '$'));
   const validated = b.validate('ValidateRecoveredSite', { check: { endpoint: 'site' } }, done);
-  const invalidate = b.task('InvalidateRecovered', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation');
+  const invalidate = b
+    .task('InvalidateRecovered', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation')
+    .addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 6 });
   return plan.next(
     new sfn.Choice(s, 'RecoveryNeeded?')
       .when(sfn.Condition.numberEquals('$.outcome.plan.operations', 0), validated)

@@ -46,7 +46,7 @@ export interface RunbookTasksProps {
 /** S3 actions by intent, so each grant below reads as what the task does. */
 const S3_READ_VERSIONS = ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'];
 const S3_WRITE_VERSIONS = ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
-const VAULT_READ = ['s3:ListBucket', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes'];
+const VAULT_READ = ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes'];
 const VAULT_WRITE = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 
 /**
@@ -89,6 +89,10 @@ export class RunbookTasks extends Construct {
         timeout,
       });
       for (const statement of grants) fn.role.addToPrincipalPolicy(statement);
+      // A task that touches the vault needs its key when the vault uses SSE-KMS.
+      if (config.vault.kmsKey && grants.some((g) => g.resources.some((r) => r.startsWith(buckets.vault)))) {
+        fn.role.addToPrincipalPolicy(vaultKeyUse(config, stack.partition));
+      }
       this.functions.set(handler, fn);
       return fn;
     };
@@ -96,6 +100,8 @@ export class RunbookTasks extends Construct {
 
     make('prepare-run', 'Parse runbook input, refuse overlapping runs, create the run record', [allow(['states:ListExecutions'], [machineArn(`${config.prefix}-*`)])], {
       [SETTINGS.approvalRequired]: String(config.tier.restoreNeedsApproval),
+      // A full drill recovers the environment's live site: only where the config schedules one (staging by default).
+      [SETTINGS.fullDrillAllowed]: String(config.tier.schedules.fullDrill !== null),
     });
     make(
       'restore-plan',
@@ -205,4 +211,13 @@ export class RunbookTasks extends Construct {
   functionOf(handler: TaskHandler): RunbookFunction {
     return this.functions.get(handler)!;
   }
+}
+
+/** Use of the vault's KMS key, only through S3 in the vault's region. */
+export function vaultKeyUse(config: EnvironmentConfig, partition: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: [`arn:${partition}:kms:${config.vault.region}:${config.vault.account}:key/*`],
+    conditions: { StringEquals: { 'kms:ViaService': `s3.${config.vault.region}.amazonaws.com` } },
+  });
 }

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { DomainConfig, EnvironmentConfig } from '../config';
 import { AlertTopic } from '../constructs/alert-topic';
 import { FailoverDns } from '../constructs/failover-dns';
+import { healthAlarmEventPattern } from '../event-patterns';
 
 export interface DnsStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -18,10 +19,6 @@ export interface DnsStackProps extends StackProps {
 /** Incident severity by tier, as the DR plan classifies outages. */
 const INCIDENT_SEVERITY = { 1: 'P1', 2: 'P2', 3: 'P3' } as const;
 
-/** The health-check alarm going into ALARM. */
-export function healthAlarmEventPattern(alarmArn: string): events.EventPattern {
-  return { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'], resources: [alarmArn], detail: { state: { value: ['ALARM'] } } };
-}
 
 /** Health check, failover records and alias-move authorization; us-east-1, where Route 53 metrics are. */
 export class DnsStack extends Stack {

@@ -17,7 +17,8 @@ import { secureBucketProps } from '../constructs/bucket-defaults';
 import { Runbook, RUNBOOK_TAG } from '../constructs/runbook';
 import { DEFINITIONS } from '../runbooks/definitions';
 import { RunbookTasks } from '../runbooks/runbook-tasks';
-import { healthAlarmEventPattern } from './dns-stack';
+import { deploymentEventPattern, healthAlarmEventPattern } from '../event-patterns';
+import { vaultKeyUse } from '../runbooks/runbook-tasks';
 import { acknowledgeReviewedFindings } from '../reviewed-findings';
 
 export interface RunbookStackProps extends StackProps {
@@ -115,6 +116,7 @@ export class RunbookStack extends Stack {
       const runbook = new Runbook(this, toPascal(name), {
         runbook: name,
         stateMachineName: `${config.prefix}-${name}`,
+        roleName: `${config.runbookRolePrefix}sm-${name}`,
         definition,
         timeout: TIMEOUTS[name],
         alarmTopic: this.alertTopic.topic,
@@ -124,6 +126,12 @@ export class RunbookStack extends Stack {
       Tags.of(runbook.stateMachine).add(RUNBOOK_TAG, name);
       this.runbooks.set(name, runbook);
       new CfnOutput(this, `${toPascal(name)}StateMachineArn`, { value: runbook.stateMachine.stateMachineArn, description: DESCRIPTIONS[name] });
+    }
+    if (config.vault.kmsKey) {
+      // The Distributed Map reads the batch index from the vault; with SSE-KMS that needs the key.
+      for (const name of ['restore', 'rollback', 'drill'] as const) {
+        this.runbooks.get(name)?.role.addToPrincipalPolicy(vaultKeyUse(config, this.partition));
+      }
     }
     // The log-export runbook exports every runbook's and task's logs (filled in after they exist).
     for (const runbook of this.runbooks.values()) logGroupNames.push(runbook.logGroup.logGroupName);
@@ -193,16 +201,6 @@ export class RunbookStack extends Stack {
       });
     }
   }
-}
-
-/** The CloudFormation events of this environment's stacks finishing a deployment, in any region. */
-export function deploymentEventPattern(config: EnvironmentConfig): events.EventPattern {
-  return {
-    source: ['aws.cloudformation'],
-    detailType: ['CloudFormation Stack Status Change'],
-    detail: { 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
-    resources: events.Match.wildcard(`arn:*:cloudformation:*:${config.account}:stack/${config.prefix}-*`),
-  };
 }
 
 function toPascal(name: string): string {

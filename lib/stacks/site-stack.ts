@@ -3,7 +3,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { deploymentEventPattern } from './runbook-stack';
+import { deploymentEventPattern } from '../event-patterns';
 import { Construct } from 'constructs';
 import { EdgeOutputsProps } from './edge-stack';
 import { AccessLogBucket } from '../constructs/access-log-bucket';

@@ -80,3 +80,12 @@ it('bad input is rejected at Prepare', async () => {
   expect(causeMessage(run)).toMatch(/^kind: /);
   expect(run.visitedStates).toEqual(['Prepare', 'Rejected']);
 });
+
+it("kind 'full' is refused where no full drill is scheduled (prod by default): it would recover the live site", async () => {
+  const before = await contents(t.s3, t.world.buckets.content);
+  const run = await runRunbook(t.world, t.runbooks, 'drill', { kind: 'full' }, { settings: { SITEDR_FULL_DRILL_ALLOWED: 'false' } });
+  expect(ending(run)).toEqual({ status: 'FAILED', error: 'InvalidInput' });
+  expect(causeMessage(run)).toMatch(/^a full drill recovers this environment's live site from the vault; staging has no fullDrill schedule/);
+  expect(run.visitedStates).toEqual(['Prepare', 'Rejected']);
+  expect(await contents(t.s3, t.world.buckets.content)).toEqual(before);
+});

@@ -71,9 +71,9 @@ describe('parseConfig', () => {
   });
 
   test('a vault in another account is marked cross-account', () => {
-    const prod = parseConfig(withProd({ vault: { account: '222222222222', region: 'eu-west-1', objectLockMode: 'COMPLIANCE' } }), 'prod').environments[0];
-    expect(prod.vault).toMatchObject({ account: '222222222222', region: 'eu-west-1', crossAccount: true, objectLockMode: 'COMPLIANCE' });
-    expect(prod.bucketNames.vault).toBe('acme-prod-vault-222222222222-eu-west-1');
+    const prod = parseConfig(withProd({ vault: { account: '222222222222', objectLockMode: 'COMPLIANCE' } }), 'prod').environments[0];
+    expect(prod.vault).toMatchObject({ account: '222222222222', region: 'us-west-2', crossAccount: true, objectLockMode: 'COMPLIANCE' });
+    expect(prod.bucketNames.vault).toBe('acme-prod-vault-222222222222-us-west-2');
   });
 
   test('env selects one environment', () => {
@@ -112,7 +112,7 @@ describe('parseConfig', () => {
     ['backups off in prod', withProd({ schedules: { backup: null } }), /schedules\.backup: tier 1 \(prod\) needs a backup schedule/],
     ['health-check interval', withProd({ healthCheckIntervalSeconds: 15 }), /healthCheckIntervalSeconds/],
     ['WAF limit below minimum', withProd({ waf: { rateLimit: 5 } }), /waf\.rateLimit: expected at least 10/],
-    ['vault in the primary region', withProd({ vault: { region: 'us-east-1' } }), /vault\.region: expected a region other than the primary region/],
+    ['vault outside the recovery region', withProd({ vault: { region: 'us-east-1' } }), /vault\.region: expected the recovery region \(us-west-2\)/],
     ['bucket name too long', { ...exampleConfig(), project: 'a-very-long-project1', recoveryRegion: 'ap-southeast-2', environments: { staging: {} } }, /the derived bucket name .* S3 allows 63/],
   ];
   test.each(rejects)('rejects %s with the field and what was expected', (_, raw, message) => {

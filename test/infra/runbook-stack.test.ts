@@ -38,7 +38,7 @@ describe('RunbookStack', () => {
         StateMachineName: `acme-prod-${name}`,
         StateMachineType: 'STANDARD',
         TracingConfiguration: { Enabled: true },
-        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
         Tags: Match.arrayWith([{ Key: 'sitedr:runbook', Value: name }]),
       });
     }
