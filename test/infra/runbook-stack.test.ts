@@ -13,7 +13,12 @@ interface Statement {
 }
 /** Actions each task role may perform, by handler (from the role name). */
 function actionsByTaskRole(template: Template): Map<string, string[]> {
-  const roles = template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.stringLikeRegexp('^acme-prod-runbook-') } });
+  // Task roles only (the state machines' roles are named acme-prod-runbook-sm-*).
+  const roles = Object.fromEntries(
+    Object.entries(template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.stringLikeRegexp('^acme-prod-runbook-') } })).filter(
+      ([, r]) => !(r.Properties.RoleName as string).startsWith('acme-prod-runbook-sm-'),
+    ),
+  );
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));
   const out = new Map<string, string[]>();
   for (const [logicalId, role] of Object.entries(roles)) {
