@@ -1,13 +1,14 @@
 /**
  * A local stand-in for CloudFront in front of the content bucket: serves the bucket's current
- * objects over HTTP with the site contract's security headers, `/` -> index.html, and a missing
- * key answered with /404.html and status 404. The demo and the runbook tests validate the
+ * objects over HTTP with the site contract's security headers, folder paths mapped to their
+ * index.html by the same rule as the distributions' CloudFront Function, and a missing key
+ * answered with /404.html and status 404. The demo and the runbook tests validate the
  * restored site through it, with the same validator the Validate runbook runs in AWS.
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { INDEX_DOCUMENT, NOT_FOUND_PAGE, SECURITY_HEADERS } from '../lambda/shared/site-contract';
+import { NOT_FOUND_PAGE, objectKeyFor, SECURITY_HEADERS } from '../lambda/shared/site-contract';
 
 export interface LocalOriginOptions {
   readonly s3: S3Client;
@@ -26,11 +27,6 @@ export interface LocalOrigin {
   close(): Promise<void>;
 }
 
-function keyFor(path: string): string {
-  const clean = decodeURIComponent(path.split('?')[0]).replace(/^\/+/, '');
-  if (clean === '') return INDEX_DOCUMENT;
-  return clean.endsWith('/') ? `${clean}${INDEX_DOCUMENT}` : clean;
-}
 
 async function read(s3: S3Client, bucket: string, key: string): Promise<{ body: Buffer; contentType: string } | undefined> {
   try {
@@ -53,7 +49,7 @@ export async function startLocalOrigin(opts: LocalOriginOptions): Promise<LocalO
       res.writeHead(405).end();
       return;
     }
-    const found = await read(opts.s3, opts.bucket, keyFor(req.url ?? '/'));
+    const found = await read(opts.s3, opts.bucket, objectKeyFor(decodeURIComponent(req.url ?? '/')));
     const page = found ?? (await read(opts.s3, opts.bucket, NOT_FOUND_PAGE.slice(1)));
     const status = found ? 200 : 404;
     res.writeHead(status, { 'content-type': page?.contentType ?? 'text/plain; charset=utf-8' });

@@ -23,3 +23,20 @@ export const NOT_FOUND_PAGE = '/404.html';
 
 /** The document served for `/`. */
 export const INDEX_DOCUMENT = 'index.html';
+
+/**
+ * How a request path maps to an object key: `/` and every path ending in `/` serve that folder's
+ * index document (CloudFront's default root object covers `/` only). The CloudFront Function on
+ * both distributions and the local origin apply this same rule.
+ */
+export function objectKeyFor(path: string): string {
+  const clean = path.split('?')[0].replace(/^\/+/, '');
+  return clean === '' || clean.endsWith('/') ? `${clean}${INDEX_DOCUMENT}` : clean;
+}
+
+/** The CloudFront Function (viewer request, cloudfront-js-2.0) implementing objectKeyFor on the URI. */
+export const DIRECTORY_INDEX_FUNCTION = `function handler(event) {
+  var request = event.request;
+  if (request.uri.endsWith('/')) request.uri += '${INDEX_DOCUMENT}';
+  return request;
+}`;

@@ -4,7 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INDEX_DOCUMENT, NOT_FOUND_PAGE } from '../../lambda/shared/site-contract';
+import { DIRECTORY_INDEX_FUNCTION, INDEX_DOCUMENT, NOT_FOUND_PAGE } from '../../lambda/shared/site-contract';
 
 /** Status codes from the first origin that make CloudFront retry the request on the second. */
 export const ORIGIN_FAILOVER_STATUS_CODES = [500, 502, 503, 504];
@@ -94,6 +94,13 @@ export class SiteDistribution extends Construct {
       ttl: Duration.seconds(10),
     });
 
+    // `/about/` must serve about/index.html: the default root object only covers `/`.
+    const directoryIndex = new cloudfront.Function(this, 'DirectoryIndex', {
+      comment: 'Serve folder paths from their index document',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(DIRECTORY_INDEX_FUNCTION),
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: props.comment,
       defaultRootObject: INDEX_DOCUMENT,
@@ -104,6 +111,7 @@ export class SiteDistribution extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: props.responseHeadersPolicy,
         compress: true,
+        functionAssociations: [{ function: directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       errorResponses: [notFound(403), notFound(404)],
       domainNames: props.domainNames,

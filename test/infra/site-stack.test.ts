@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { SECURITY_HEADERS } from '../../lambda/shared/site-contract';
+import { DIRECTORY_INDEX_FUNCTION, objectKeyFor, SECURITY_HEADERS } from '../../lambda/shared/site-contract';
 import { synthesize, withProd } from './fixtures';
 
 describe('SiteStack (primary region)', () => {
@@ -186,5 +186,26 @@ describe('SiteStack (primary region)', () => {
     const [distribution] = Object.values(staging.findResources('AWS::CloudFront::Distribution'));
     expect(distribution.Properties.DistributionConfig.Aliases).toBeUndefined();
     expect(distribution.Properties.DistributionConfig.WebACLId).toBeUndefined();
+  });
+});
+
+describe('directory index', () => {
+  const site = synthesize(undefined, 'prod').template('prod', 'site');
+
+  test('a viewer-request CloudFront Function serves folder paths from their index document', () => {
+    site.hasResourceProperties('AWS::CloudFront::Function', { FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }), FunctionCode: DIRECTORY_INDEX_FUNCTION });
+    site.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: Match.anyValue() }] }),
+      }),
+    });
+  });
+
+  test('the function and the local origin apply the same rule', () => {
+    // Run the function's own source on CloudFront-shaped events.
+    const handler = new Function(`${DIRECTORY_INDEX_FUNCTION}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
+    for (const uri of ['/', '/about/', '/blog/first-post.html', '/assets/site.css', '/a/b/']) {
+      expect(handler({ request: { uri } }).uri).toBe(`/${objectKeyFor(uri)}`);
+    }
   });
 });
