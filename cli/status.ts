@@ -9,7 +9,7 @@ import { HeadObjectCommand, ListObjectsV2Command, S3Client, _Object } from '@aws
 import { ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { EnvironmentConfig } from '../lib/config';
 import { listSnapshotIds } from '../lambda/aws/snapshot';
-import { snapshotTime } from '../lambda/core/report';
+import { SNAPSHOT_AGE_LIMIT_MINUTES, snapshotTime } from '../lambda/core/report';
 import { manifestKeyFor } from '../lambda/core/snapshot';
 import { RUNBOOK_NAMES, RunbookName } from '../lambda/shared/runbook-inputs';
 import { AwsClients } from './aws-clients';
@@ -45,9 +45,9 @@ export interface BackupStatus {
   readonly snapshotId: string | null;
   readonly takenAt: string | null;
   readonly ageMinutes: number | null;
-  readonly rpoMinutes: number;
-  /** The newest backup is younger than the RPO: a vault-only recovery now would meet it. */
-  readonly withinRpo: boolean;
+  /** How old the newest snapshot may be (daily backups + slack); the tier RPO is met by versioning and replication. */
+  readonly limitMinutes: number;
+  readonly withinLimit: boolean;
 }
 
 export interface ReplicationStatus {
@@ -136,16 +136,16 @@ async function hasManifest(s3: S3Client, vault: string, id: string): Promise<boo
 const SNAPSHOT_LOOKBACK = 10;
 
 async function backupStatus(s3: S3Client, config: EnvironmentConfig, now: Date): Promise<BackupStatus> {
-  const rpoMinutes = config.tier.rpoMinutes;
+  const limitMinutes = SNAPSHOT_AGE_LIMIT_MINUTES;
   const vault = config.bucketNames.vault;
   for (const id of (await listSnapshotIds(s3, vault)).slice(0, SNAPSHOT_LOOKBACK)) {
     const takenAt = snapshotTime(id);
     // A snapshot without a manifest never completed: it is not a backup anyone can restore.
     if (!takenAt || !(await hasManifest(s3, vault, id))) continue;
     const ageMinutes = Math.round(((now.getTime() - Date.parse(takenAt)) / 60000) * 10) / 10;
-    return { snapshotId: id, takenAt, ageMinutes, rpoMinutes, withinRpo: ageMinutes <= rpoMinutes };
+    return { snapshotId: id, takenAt, ageMinutes, limitMinutes, withinLimit: ageMinutes <= limitMinutes };
   }
-  return { snapshotId: null, takenAt: null, ageMinutes: null, rpoMinutes, withinRpo: false };
+  return { snapshotId: null, takenAt: null, ageMinutes: null, limitMinutes, withinLimit: false };
 }
 
 async function replicationStatus(clients: AwsClients, config: EnvironmentConfig, now: Date): Promise<ReplicationStatus> {
@@ -256,10 +256,10 @@ export function renderStatus(s: EnvironmentStatus): string {
   }
   out.push('');
   if (!s.backup.ok) out.push(`Newest backup: cannot read the vault: ${s.backup.error}`);
-  else if (!s.backup.value.snapshotId) out.push(`Newest backup: ✗ none in the vault (RPO ${s.backup.value.rpoMinutes} min)`);
+  else if (!s.backup.value.snapshotId) out.push('Newest backup: ✗ none in the vault');
   else {
     const b = s.backup.value;
-    out.push(`Newest backup: ${b.withinRpo ? '✓' : '✗'} ${b.snapshotId}, ${minutes(b.ageMinutes!)} old (RPO ${b.rpoMinutes} min${b.withinRpo ? '' : ': EXCEEDED'})`);
+    out.push(`Newest backup: ${b.withinLimit ? '✓' : '✗'} ${b.snapshotId}, ${minutes(b.ageMinutes!)} old (daily backups: limit ${minutes(b.limitMinutes)}${b.withinLimit ? '' : ': EXCEEDED'})`);
   }
   if (!s.replication.ok) out.push(`Replication latency: cannot read CloudWatch: ${s.replication.error}`);
   else {

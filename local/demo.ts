@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     say(indent(o.plan.diff));
     const totals = o.executed.reduce((t: { copied: number; verified: number }, b: { copied: number; verified: number }) => ({ copied: t.copied + b.copied, verified: t.verified + b.verified }), { copied: 0, verified: 0 });
     say(`   executed: ${totals.copied} copies (new versions; nothing deleted), ${totals.verified} keys verified against the plan`);
-    say(`   CloudFront invalidation ${o.invalidation.invalidationId}: ${o.invalidation.status}`);
+    say(`   CloudFront invalidations (primary and standby): ${o.invalidation.invalidations.map((i: { invalidationId: string }) => i.invalidationId).join(', ')}: ${o.invalidation.status}`);
     say('   validation of the restored site:');
     say(indent(renderChecklist(o.validation), '     '));
     const report = await readJson(s3, restore.output.report.reportUrl);

@@ -88,6 +88,13 @@ export interface Report extends ReportInput {
   readonly undo?: { readonly command: string; readonly consoleInput: Record<string, unknown> };
 }
 
+/**
+ * The oldest the vault's newest snapshot may be: backups run daily, plus an hour of slack. The
+ * tier's RPO (15 min in prod) is met by versioning and replication, not by the vault; measuring
+ * the time between snapshots against it would report a miss every day.
+ */
+export const SNAPSHOT_AGE_LIMIT_MINUTES = 25 * 60;
+
 const RECOVERY_RUNBOOKS = new Set(['restore', 'rollback', 'drill', 'failover']);
 
 /**
@@ -133,13 +140,17 @@ export function buildReport(input: ReportInput): Report {
   const rpoPoint =
     input.outcome.restorePoint ?? input.outcome.plan?.restorePoint ?? (input.runbook === 'backup' && input.outcome.snapshot?.previous ? snapshotTime(input.outcome.snapshot.previous) : undefined);
   const rpoMinutes = rpoPoint ? minutesBetween(rpoPoint, input.runbook === 'backup' ? input.outcome.snapshot?.takenAt ?? input.finishedAt : input.startedAt) : undefined;
+  const rpoTarget = input.runbook === 'backup' ? SNAPSHOT_AGE_LIMIT_MINUTES : input.objectives.rpoMinutes;
   const rpo: Measurement | undefined =
     rpoMinutes !== undefined
       ? {
           minutes: rpoMinutes,
-          targetMinutes: input.objectives.rpoMinutes,
-          met: rpoMinutes <= input.objectives.rpoMinutes,
-          basis: input.runbook === 'backup' ? 'time since the previous snapshot (data a vault-only recovery could lose)' : 'age of the restored data when the run started',
+          targetMinutes: rpoTarget,
+          met: rpoMinutes <= rpoTarget,
+          basis:
+            input.runbook === 'backup'
+              ? 'time since the previous snapshot (data a vault-only recovery could lose), against the daily schedule; the tier RPO is met by versioning and replication'
+              : 'age of the restored data when the run started',
         }
       : undefined;
   const undoManifest = input.outcome.plan?.undoManifestUrl;

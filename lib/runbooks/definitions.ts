@@ -145,7 +145,7 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
     const invalidate = b
       .task('Invalidate', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation')
       .addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 6 });
-    const status = b.task('InvalidationStatus', 'invalidation-status', { 'distributionId.$': '$.outcome.invalidation.distributionId', 'invalidationId.$': '$.outcome.invalidation.invalidationId' }, '$.outcome.invalidation');
+    const status = b.task('InvalidationStatus', 'invalidation-status', { 'invalidations.$': '$.outcome.invalidation.invalidations' }, '$.outcome.invalidation');
     const invalidateAndValidate = invalidate.next(
       new sfn.Choice(s, 'InvalidationStarted?').when(sfn.Condition.stringEquals('$.outcome.invalidation.status', 'Completed'), validated).otherwise(b.pollUntil('Invalidation', status, sfn.Condition.stringEquals('$.outcome.invalidation.status', 'Completed'), validated)),
     );

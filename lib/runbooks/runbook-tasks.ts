@@ -153,8 +153,8 @@ export class RunbookTasks extends Construct {
       [SETTINGS.distributionId]: props.distributionId,
       [SETTINGS.standbyDistributionId]: props.standbyDistributionId,
     };
-    make('invalidate', 'Invalidate the whole site once per run', [allow(['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:ListInvalidations'], [primary])], distributionEnv);
-    make('invalidation-status', 'Read an invalidation status', [allow(['cloudfront:GetInvalidation'], [primary])]);
+    make('invalidate', 'Invalidate the whole site on both distributions once per run', [allow(['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:ListInvalidations'], [primary, standby])], distributionEnv);
+    make('invalidation-status', 'Read the run\'s invalidation statuses', [allow(['cloudfront:GetInvalidation'], [primary, standby])]);
     make('distribution-status', 'Read a distribution status', [allow(['cloudfront:GetDistribution'], [primary, standby])], distributionEnv);
     make(
       'move-alias',

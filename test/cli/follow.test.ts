@@ -176,7 +176,7 @@ describe('renderStatus', () => {
       { runbook: 'restore', stateMachine: 'arn:r', deployed: true, runs: [] },
       { runbook: 'failover', stateMachine: 'arn:f', deployed: false, runs: [] },
     ],
-    backup: { ok: true, value: { snapshotId: '20261204T090000000Z-abcdef', takenAt: '2026-12-04T09:00:00.000Z', ageMinutes: 30, rpoMinutes: 15, withinRpo: false } },
+    backup: { ok: true, value: { snapshotId: '20261204T090000000Z-abcdef', takenAt: '2026-12-04T09:00:00.000Z', ageMinutes: 1600, limitMinutes: 1500, withinLimit: false } },
     replication: { ok: true, value: { maxLatencySeconds: null, limitSeconds: 900, withinLimit: null } },
     drill: { ok: true, value: { reportUrl: 's3://v/reports/drill/x.json', status: 'SUCCEEDED', startedAt: '2026-12-01T06:00:00.000Z', rto: { minutes: 12.5, targetMinutes: 60, met: true }, rpo: { minutes: 180, targetMinutes: 15, met: false } } },
     approvals: { ok: true, value: [{ runbook: 'restore', name: 'restore-1', executionArn: 'arn:x', waitingSince: '2026-12-04T09:30:00.000Z', token: 'TOK', approve: 'sitedr approve TOK --env prod', reject: 'sitedr reject TOK --env prod --reason "..."' }] },
@@ -186,7 +186,7 @@ describe('renderStatus', () => {
     expect(text).toContain('  backup           SUCCEEDED 2026-12-04 09:00:00Z  1 min 30 s   backup-1');
     expect(text).toContain('  restore          no runs yet');
     expect(text).toContain('  failover         not deployed');
-    expect(text).toContain('Newest backup: ✗ 20261204T090000000Z-abcdef, 30 min 0 s old (RPO 15 min: EXCEEDED)');
+    expect(text).toContain('Newest backup: ✗ 20261204T090000000Z-abcdef, 26 h 40 min old (daily backups: limit 25 h 0 min: EXCEEDED)');
     expect(text).toContain('Replication latency: no data in the last hour');
     expect(text).toContain('Last drill: SUCCEEDED 2026-12-01 06:00:00Z; RTO 12.5 min (target < 60) ✓; RPO 180 min (target < 15) ✗');
     expect(text).toContain('    sitedr approve TOK --env prod');

@@ -225,7 +225,7 @@ test('status shows the runs, the newest backup against the RPO, replication, the
   });
   expect(s.runbooks.find((r: { runbook: string }) => r.runbook === 'backup')).toMatchObject({ deployed: true, runs: [] });
   expect(s.runbooks.find((r: { runbook: string }) => r.runbook === 'drill')).toMatchObject({ deployed: false });
-  expect(s.backup).toEqual({ ok: true, value: { snapshotId: completed, takenAt: expect.any(String), ageMinutes: expect.any(Number), rpoMinutes: 1440, withinRpo: true } });
+  expect(s.backup).toEqual({ ok: true, value: { snapshotId: completed, takenAt: expect.any(String), ageMinutes: expect.any(Number), limitMinutes: 1500, withinLimit: true } });
   expect(s.backup.value.ageMinutes).toBeGreaterThanOrEqual(5);
   expect(s.replication).toEqual({ ok: true, value: { maxLatencySeconds: 42, limitSeconds: 900, withinLimit: true } });
   expect(s.drill).toEqual({ ok: true, value: { reportUrl: `s3://${t.config.bucketNames.vault}/reports/drill/2026-12-01-drill-new.json`, status: 'SUCCEEDED', startedAt: '2026-12-01T06:00:00.000Z', rto: { minutes: 12.5, targetMinutes: 1440, met: true }, rpo: { minutes: 200, targetMinutes: 1440, met: true } } });
@@ -299,7 +299,7 @@ test('status of an environment with nothing deployed, and report of an unknown e
   const t = await env('cliempty');
   const s = (await cli(t)('status', '--json')).json<Record<string, any>>();
   expect(s.runbooks.every((r: { deployed: boolean }) => !r.deployed)).toBe(true);
-  expect(s.backup.value).toEqual({ snapshotId: null, takenAt: null, ageMinutes: null, rpoMinutes: 1440, withinRpo: false });
+  expect(s.backup.value).toEqual({ snapshotId: null, takenAt: null, ageMinutes: null, limitMinutes: 1500, withinLimit: false });
   expect(s.replication.value).toEqual({ maxLatencySeconds: null, limitSeconds: 900, withinLimit: null });
   expect([s.drill.value, s.approvals.value]).toEqual([null, []]);
   expect((await cli(t)('status')).stdout).toContain('Replication latency: no data in the last hour');

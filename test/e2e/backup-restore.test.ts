@@ -33,6 +33,9 @@ test('backup -> incident -> point-in-time restore brings the site back, verified
   expect(restore.visitedStates).toEqual(expect.arrayContaining(['Prepare', 'Plan', 'ExecuteBatches', 'ExecuteBatch', 'Invalidate', 'ValidateSite', 'Report', 'Notify', 'Succeeded']));
   expect(restore.visitedStates).not.toContain('ExecuteBatchesDistributed');
   expect(outcome.validation.passed).toBe(true);
+  // Both distributions are invalidated: after a failover the standby serves the hostname.
+  expect(outcome.invalidation.invalidations.map((i: { distributionId: string }) => i.distributionId)).toEqual([world.distributionId, world.standbyDistributionId]);
+  expect(outcome.invalidation.status).toBe('Completed');
   expect(await text(s3, world.buckets.content, 'index.html')).toContain('release v1');
   expect(await text(s3, world.buckets.content, 'assets/site.css')).toContain('v1');
 
