@@ -22,11 +22,18 @@ export function stacksByRegion(value: string): Map<string, string[]> {
   return byRegion;
 }
 
+/** One traced client per region, kept for the container's life like the S3 client. */
+const cloudFormation = new Map<string, CloudFormationClient>();
+function cloudFormationIn(region: string): CloudFormationClient {
+  if (!cloudFormation.has(region)) cloudFormation.set(region, tracer.captureAWSv3Client(new CloudFormationClient({ region })));
+  return cloudFormation.get(region)!;
+}
+
 export async function handler(): Promise<{ templates: TemplateBackup[]; changed: number }> {
   const now = new Date();
   const templates: TemplateBackup[] = [];
   for (const [region, stackNames] of stacksByRegion(setting(SETTINGS.stackNames))) {
-    templates.push(...(await backupTemplates(new CloudFormationClient({ region }), s3, { stackNames, vault: setting(SETTINGS.vaultBucket), now })));
+    templates.push(...(await backupTemplates(cloudFormationIn(region), s3, { stackNames, vault: setting(SETTINGS.vaultBucket), now })));
   }
   const changed = templates.filter((t) => t.changed).length;
   logger.info('templates backed up', { stacks: templates.length, changed });

@@ -78,22 +78,6 @@ export function isBadInput(err: unknown): err is BadInput {
   return err instanceof BadInput;
 }
 
-/** The site failed validation over HTTP after a recovery: the run must not report success. */
-export class ValidationFailed extends Error {
-  override readonly name = 'ValidationFailed';
-  constructor(
-    readonly url: string,
-    readonly failures: readonly { readonly id: string; readonly detail: string }[],
-  ) {
-    const shown = failures
-      .slice(0, 10)
-      .map((f) => `${f.id}: ${f.detail}`)
-      .join('; ');
-    const more = failures.length > 10 ? ` (and ${failures.length - 10} more)` : '';
-    super(`${url} failed ${failures.length} check(s): ${shown}${more}`);
-  }
-}
-
 /** Another run that must not overlap this one is still running; this run touched nothing. */
 export class RunInProgress extends Error {
   override readonly name = 'RunInProgress';

@@ -5,6 +5,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { METRIC_NAMESPACE } from '../../lambda/shared/metric-names';
 
 /** The Lambda runtime every task runs on: the newest Node.js runtime aws-cdk-lib offers, pinned. */
 export const RUNBOOK_RUNTIME = lambda.Runtime.NODEJS_26_X;
@@ -82,7 +83,7 @@ export class RunbookFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: 'SiteDR',
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

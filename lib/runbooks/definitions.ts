@@ -269,7 +269,9 @@ function fullDrill(b: RunbookBuilder, done: sfn.IChainable): sfn.IChainable {
   const plan = b.task('PlanFullRecovery', 'restore-plan', { 'run.$': '$.run', source: { type: 'snapshot' }, target: 'site', prefix: '' }, '$.outcome.plan');
   const s = b.scope;
   const run = b.map(new sfn.Map(s, 'RecoverBatches', { itemsPath: '$.outcome.plan.batches', itemSelector: { 'batch.$': '$$.Map.Item.Value' }, maxConcurrency: 4, resultPath: '$.outcome.executed' }));
-  run.itemProcessor(b.ctx.tasks.invoke(s, 'RecoverBatch', 'execute-batch', { 'batch.$': '$.batch' }, '$'));
+  run.itemProcessor(
+    b.ctx.tasks.invoke(s, 'RecoverBatch', 'execute-batch', { 'batch.$': '$.batch' }, '$').addRetry({ errors: ['ExecutionFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 }),
+  );
   const validated = b.validate('ValidateRecoveredSite', { check: { endpoint: 'site' } }, done);
   const invalidate = b
     .task('InvalidateRecovered', 'invalidate', { 'runId.$': '$.run.runId' }, '$.outcome.invalidation')
