@@ -33,6 +33,8 @@ export interface TierObjectives {
   readonly rpoMinutes: number;
   /** Maximum tolerable downtime in minutes, where the plan defines one. */
   readonly mtdMinutes?: number;
+  /** Severity of an outage of this environment in incident messages. */
+  readonly incidentSeverity: 'P1' | 'P2' | 'P3';
 }
 
 export interface TierSettings {
@@ -75,6 +77,7 @@ const WEEKLY_SUNDAY_0400 = 'cron(0 4 ? * SUN *)';
 export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
   prod: {
     tier: 1,
+    incidentSeverity: 'P1',
     rtoMinutes: 60,
     rpoMinutes: 15,
     mtdMinutes: 240,
@@ -98,6 +101,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
   },
   staging: {
     tier: 2,
+    incidentSeverity: 'P2',
     rtoMinutes: 240,
     rpoMinutes: 60,
     noncurrentVersionRetentionDays: 30,
@@ -120,6 +124,7 @@ export const TIERS: Readonly<Record<EnvironmentName, Tier>> = {
   },
   dev: {
     tier: 3,
+    incidentSeverity: 'P3',
     rtoMinutes: 24 * 60,
     rpoMinutes: 24 * 60,
     noncurrentVersionRetentionDays: 7,

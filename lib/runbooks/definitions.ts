@@ -25,6 +25,10 @@ export interface DefinitionContext {
   readonly logGroupNames: string[];
   /** How often polling loops look again. */
   readonly pollInterval: Duration;
+  /** Incident severity of this environment (P1 for prod), for the progress update. */
+  readonly severity: string;
+  /** prod / staging / dev. */
+  readonly environment: string;
 }
 
 /** Errors our own tasks raise for transient conditions, retried with backoff by the state machine. */
@@ -159,7 +163,8 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
 
   const execute = new sfn.Choice(s, 'InlineBatches?').when(sfn.Condition.isPresent('$.outcome.plan.batches[0]'), inlineMap).otherwise(distributedMap);
 
-  let approved: sfn.IChainable = execute;
+  const progress = progressUpdate(b, execute);
+  let approved: sfn.IChainable = progress;
   if (opts.approval) {
     const approval = new tasks.SnsPublish(s, 'RequestApproval', {
       topic: b.ctx.topic,
@@ -181,13 +186,54 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
       resultPath: '$.outcome.approval',
     });
     b.map(approval);
-    approved = new sfn.Choice(s, 'NeedsApproval?').when(sfn.Condition.booleanEquals('$.run.approvalRequired', true), approval.next(execute)).otherwise(execute);
+    approved = new sfn.Choice(s, 'NeedsApproval?').when(sfn.Condition.booleanEquals('$.run.approvalRequired', true), approval.next(progress)).otherwise(progress);
   }
   // A plan with nothing to change (the same restore run twice) needs no approval, execution or invalidation.
   const afterPlan = new sfn.Choice(s, 'AnythingToChange?').when(sfn.Condition.numberEquals('$.outcome.plan.operations', 0), done).otherwise(approved);
   // Only restore and rollback inputs have dryRun; the drill's has none.
   const dryRun = sfn.Condition.and(sfn.Condition.isPresent('$.run.input.dryRun'), sfn.Condition.booleanEquals('$.run.input.dryRun', true));
   return plan.next(new sfn.Choice(s, 'DryRun?').when(dryRun, done).otherwise(afterPlan));
+}
+
+/**
+ * The DR plan's incident "update" message, sent when a recovery starts changing the site: what is
+ * about to change and what comes next. A failed publish must not stop the recovery.
+ */
+function progressUpdate(b: RunbookBuilder, next: sfn.IChainable): sfn.IChainable {
+  // States.Format takes numbers as well; CDK's typing wants every argument as a string path.
+  const at = (path: string) => sfn.JsonPath.stringAt(path);
+  const publish = new tasks.SnsPublish(b.scope, 'NotifyProgress', {
+    topic: b.ctx.topic,
+    subject: sfn.JsonPath.format(`[{}] UPDATE: {} in progress (${b.ctx.severity}) - Recovering`, at('$.run.environment'), at('$.run.runbook')),
+    message: sfn.TaskInput.fromText(
+      sfn.JsonPath.format(
+        [
+          `📊 UPDATE: {} in progress (${b.ctx.severity})`,
+          'Environment: {}',
+          'Status: Recovering',
+          'Progress: plan {} ready: {} to copy, {} to hide, {} to un-delete, {} unchanged; executing in {} batch(es)',
+          'Impact: the site is being restored; keys change one by one until the run ends',
+          'Started: {}',
+          'Next Step: verify every batch against the plan, invalidate CloudFront, validate the site',
+          'Requested by: {} ({})',
+        ].join('\n'),
+        at('$.run.runbook'),
+        at('$.run.environment'),
+        at('$.run.runId'),
+        at('$.outcome.plan.summary.copy'),
+        at('$.outcome.plan.summary.hide'),
+        at('$.outcome.plan.summary.unhide'),
+        at('$.outcome.plan.summary.unchanged'),
+        at('$.outcome.plan.batchCount'),
+        at('$.run.startedAt'),
+        at('$.run.requestedBy'),
+        at('$.run.executionArn'),
+      ),
+    ),
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  publish.addCatch(next, { resultPath: '$.progressNotificationError' });
+  return publish.next(next);
 }
 
 export function backupDefinition(scope: Construct, ctx: DefinitionContext): sfn.IChainable {

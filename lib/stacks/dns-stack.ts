@@ -16,9 +16,6 @@ export interface DnsStackProps extends StackProps {
   readonly standbyDistribution: cloudfront.IDistribution;
 }
 
-/** Incident severity by tier, as the DR plan classifies outages. */
-const INCIDENT_SEVERITY = { 1: 'P1', 2: 'P2', 3: 'P3' } as const;
-
 
 /** Health check, failover records and alias-move authorization; us-east-1, where Route 53 metrics are. */
 export class DnsStack extends Stack {
@@ -42,7 +39,7 @@ export class DnsStack extends Stack {
       healthCheckIntervalSeconds: config.tier.healthCheckIntervalSeconds,
       topic: alerts.topic,
       environment: config.name,
-      severity: INCIDENT_SEVERITY[config.tier.tier],
+      severity: config.tier.incidentSeverity,
     });
     if (config.automaticFailover) {
       // Alarm events stay in us-east-1; the failover runbook listens on the recovery region's default bus.

@@ -112,6 +112,8 @@ export class RunbookStack extends Stack {
         vault,
         logGroupNames,
         pollInterval: Duration.seconds(30),
+        severity: config.tier.incidentSeverity,
+        environment: config.name,
       });
       const runbook = new Runbook(this, toPascal(name), {
         runbook: name,

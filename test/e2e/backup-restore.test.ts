@@ -47,7 +47,10 @@ test('backup -> incident -> point-in-time restore brings the site back, verified
   const report = JSON.parse(await text(s3, world.buckets.vault, restore.output.report.reportUrl.replace(`s3://${world.buckets.vault}/`, '')));
   expect(report).toMatchObject({ runbook: 'restore', status: 'SUCCEEDED', requestedBy: 'oncall@example.com', reason, rto: { targetMinutes: 240, met: true }, rpo: { targetMinutes: 60 } });
   expect(report.undo.command).toMatch(/^sitedr run restore --env staging --undo s3:\/\/.+undo\.jsonl/);
-  expect(restore.notifications.map((n) => n.stateName)).toEqual(['Notify']);
+  expect(restore.notifications.map((n) => n.stateName)).toEqual(['NotifyProgress', 'Notify']);
+  // The incident update before the batches ran: what was about to change.
+  expect(restore.notifications[0].subject).toBe('[staging] UPDATE: restore in progress (P2) - Recovering');
+  expect(restore.notifications[0].message).toMatch(/^📊 UPDATE: restore in progress \(P2\)\nEnvironment: staging\nStatus: Recovering\nProgress: plan \S+ ready: 5 to copy, 0 to hide, 0 to un-delete, 2 unchanged; executing in 1 batch\(es\)\n/);
 
   // Running the same restore again changes nothing (and needs no invalidation).
   const again = await runRunbook(world, runbooks, 'restore', { source: { type: 'pointInTime', at: beforeIncident }, reason, requestedBy: 'oncall@example.com' });

@@ -64,10 +64,10 @@ describe('a failing task ends in the failure report, which says how to undo what
     expect(ending(run)).toEqual({ status: 'FAILED', error: 'ValidationFailed' });
     expect(run.visitedStates).toEqual(expect.arrayContaining(['Plan', 'ExecuteBatches', 'Invalidate', 'ValidateSite', 'ValidateSiteFailed', ...FAILURE_FRAME]));
     expect(run.visitedStates).not.toContain('Report');
-    expect(run.notifications.map((n) => n.stateName)).toEqual(['NotifyFailure']);
+    expect(run.notifications.map((n) => n.stateName)).toEqual(['NotifyProgress', 'NotifyFailure']);
     // The failure goes out as an incident message in the DR plan's template.
-    expect(run.notifications[0].subject).toBe('[staging] INCIDENT: restore runbook failed (ValidationFailed) (P2) - Investigating');
-    expect(run.notifications[0].message).toMatch(/^\S+ INCIDENT: restore runbook failed \(ValidationFailed\) \(P2\)\nEnvironment: staging\nStatus: Investigating\nImpact: /);
+    expect(run.notifications[1].subject).toBe('[staging] INCIDENT: restore runbook failed (ValidationFailed) (P2) - Investigating');
+    expect(run.notifications[1].message).toMatch(/^\S+ INCIDENT: restore runbook failed \(ValidationFailed\) \(P2\)\nEnvironment: staging\nStatus: Investigating\nImpact: /);
     // The batches ran before validation: the content is back, and the report must say how to undo that.
     expect(await contents(t.s3, t.world.buckets.content)).toEqual(asContents(sampleSite('v1')));
 
@@ -108,7 +108,7 @@ describe('a failing task ends in the failure report, which says how to undo what
     expect(report).toMatchObject({ status: 'FAILED', error: { name: 'ExecutionFailed' } });
     expect(report.error.cause).toContain('SlowDown');
     expect(report.undo.command).toContain(`--undo ${report.outcome.plan.undoManifestUrl}`);
-    expect(run.notifications.map((n) => n.stateName)).toEqual(['NotifyFailure']);
+    expect(run.notifications.map((n) => n.stateName)).toEqual(['NotifyProgress', 'NotifyFailure']);
   });
 });
 

@@ -69,7 +69,8 @@ describe('RunbookStack', () => {
     expect(states.get('Report')).toMatchObject({ Next: 'Notify' });
     // Every top-level task and map after Prepare routes its failures to the failure report.
     for (const { stateName, state, parents } of allStates(definition)) {
-      if (parents.length > 0 || !['Task', 'Map'].includes(state.Type) || ['Prepare', 'ReportFailure', 'NotifyFailure', 'Notify'].includes(stateName)) continue;
+      // Notifications never fail a run: a failed progress update lets the recovery go on.
+      if (parents.length > 0 || !['Task', 'Map'].includes(state.Type) || ['Prepare', 'ReportFailure', 'NotifyFailure', 'Notify', 'NotifyProgress'].includes(stateName)) continue;
       expect({ stateName, catch: state.Catch }).toEqual({ stateName, catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'ReportFailure', ResultPath: '$.error' })] });
     }
     prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -91,7 +92,10 @@ describe('RunbookStack', () => {
     });
     // Nothing to change: no approval, no execution, no invalidation.
     expect(states.get('AnythingToChange?')).toMatchObject({ Choices: [{ Variable: '$.outcome.plan.operations', NumericEquals: 0, Next: 'Report' }], Default: 'NeedsApproval?' });
-    expect(states.get('NeedsApproval?')).toMatchObject({ Choices: [{ Variable: '$.run.approvalRequired', BooleanEquals: true, Next: 'RequestApproval' }], Default: 'InlineBatches?' });
+    expect(states.get('NeedsApproval?')).toMatchObject({ Choices: [{ Variable: '$.run.approvalRequired', BooleanEquals: true, Next: 'RequestApproval' }], Default: 'NotifyProgress' });
+    expect(states.get('RequestApproval')).toMatchObject({ Next: 'NotifyProgress' });
+    // The incident "update" before the batches run; a failed publish does not stop the recovery.
+    expect(states.get('NotifyProgress')).toMatchObject({ Next: 'InlineBatches?', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'InlineBatches?' }] });
     expect(states.get('InlineBatches?')).toMatchObject({ Choices: [{ Variable: '$.outcome.plan.batches[0]', IsPresent: true, Next: 'ExecuteBatches' }], Default: 'ExecuteBatchesDistributed' });
     expect(states.get('DryRun?')).toMatchObject({
       Choices: [{ And: [{ Variable: '$.run.input.dryRun', IsPresent: true }, { Variable: '$.run.input.dryRun', BooleanEquals: true }], Next: 'Report' }],
