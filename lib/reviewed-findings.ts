@@ -22,6 +22,10 @@ export const REVIEWED_WILDCARDS: ReadonlyArray<{ readonly finding: RegExp; reado
   },
   { finding: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z0-9-]+\/\*\]$/, reason: 'A stack ARN ends in a generated id: the template backup reads the named site stacks only' },
   {
+    finding: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:iam::\d{12}:role\/cdk-[a-z0-9]+-cfn-exec-role-\d{12}-\*\]$/,
+    reason: 'The infrastructure rollback passes the CDK deployment role of each region (its name ends in the region) to CloudFormation only (iam:PassedToService)',
+  },
+  {
     finding: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kms:[a-z0-9-]+:\d{12}:key\/\*\]$/,
     reason: "The vault's key id is unknown here (it may live in the vault account); use is limited to S3 in the vault's region by the kms:ViaService condition",
   },

@@ -48,6 +48,9 @@ export const SETTINGS = {
   criticalPaths: 'SITEDR_CRITICAL_PATHS',
   snapshotReuseMaxAgeDays: 'SITEDR_SNAPSHOT_REUSE_MAX_AGE_DAYS',
   stackNames: 'SITEDR_STACK_NAMES',
+  account: 'SITEDR_ACCOUNT',
+  vaultRegion: 'SITEDR_VAULT_REGION',
+  cdkQualifier: 'SITEDR_CDK_QUALIFIER',
   logGroups: 'SITEDR_LOG_GROUPS',
   alertTopicArn: 'SITEDR_ALERT_TOPIC_ARN',
 } as const;

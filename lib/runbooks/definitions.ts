@@ -166,25 +166,7 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
   const progress = progressUpdate(b, execute);
   let approved: sfn.IChainable = progress;
   if (opts.approval) {
-    const approval = new tasks.SnsPublish(s, 'RequestApproval', {
-      topic: b.ctx.topic,
-      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      subject: sfn.JsonPath.format('Approval needed: {} {}', sfn.JsonPath.stringAt('$.run.runbook'), sfn.JsonPath.stringAt('$.run.environment')),
-      message: sfn.TaskInput.fromText(
-        sfn.JsonPath.format(
-          '{} asks to run {} on {}: "{}".\nPlan: {}\n\nApprove:  sitedr approve {}\nReject:   sitedr reject {} --reason "..."',
-          sfn.JsonPath.stringAt('$.run.requestedBy'),
-          sfn.JsonPath.stringAt('$.run.runbook'),
-          sfn.JsonPath.stringAt('$.run.environment'),
-          sfn.JsonPath.stringAt('$.run.reason'),
-          sfn.JsonPath.stringAt('$.outcome.plan.diff'),
-          sfn.JsonPath.taskToken,
-          sfn.JsonPath.taskToken,
-        ),
-      ),
-      taskTimeout: sfn.Timeout.duration(Duration.hours(24)),
-      resultPath: '$.outcome.approval',
-    });
+    const approval = requestApproval(b, 'RequestApproval', sfn.JsonPath.stringAt('$.outcome.plan.diff'));
     b.map(approval);
     approved = new sfn.Choice(s, 'NeedsApproval?').when(sfn.Condition.booleanEquals('$.run.approvalRequired', true), approval.next(progress)).otherwise(progress);
   }
@@ -193,6 +175,29 @@ function restoreSteps(b: RunbookBuilder, plan: sfn.TaskStateBase, done: sfn.ICha
   // Only restore and rollback inputs have dryRun; the drill's has none.
   const dryRun = sfn.Condition.and(sfn.Condition.isPresent('$.run.input.dryRun'), sfn.Condition.booleanEquals('$.run.input.dryRun', true));
   return plan.next(new sfn.Choice(s, 'DryRun?').when(dryRun, done).otherwise(afterPlan));
+}
+
+/** Waits for a person: an SNS message with the task token and the commands to approve or reject. */
+function requestApproval(b: RunbookBuilder, stateName: string, detail: string): tasks.SnsPublish {
+  return new tasks.SnsPublish(b.scope, stateName, {
+    topic: b.ctx.topic,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    subject: sfn.JsonPath.format('Approval needed: {} {}', sfn.JsonPath.stringAt('$.run.runbook'), sfn.JsonPath.stringAt('$.run.environment')),
+    message: sfn.TaskInput.fromText(
+      sfn.JsonPath.format(
+        '{} asks to run {} on {}: "{}".\nPlan: {}\n\nApprove:  sitedr approve {}\nReject:   sitedr reject {} --reason "..."',
+        sfn.JsonPath.stringAt('$.run.requestedBy'),
+        sfn.JsonPath.stringAt('$.run.runbook'),
+        sfn.JsonPath.stringAt('$.run.environment'),
+        sfn.JsonPath.stringAt('$.run.reason'),
+        detail,
+        sfn.JsonPath.taskToken,
+        sfn.JsonPath.taskToken,
+      ),
+    ),
+    taskTimeout: sfn.Timeout.duration(Duration.hours(24)),
+    resultPath: '$.outcome.approval',
+  });
 }
 
 /**
@@ -272,15 +277,36 @@ export function rollbackDefinition(scope: Construct, ctx: DefinitionContext): sf
   return b.build((done) => {
     const resolve = b.task('ResolveRollback', 'resolve-rollback', { 'run.$': '$.run' }, '$.outcome.rollback');
     const content = restoreSteps(b, planState(b, 'Plan', '$.outcome.rollback.source', 'site', ''), done, { approval: true, liveSite: 'always' });
-    return resolve.next(
-      new sfn.Choice(scope, 'Method?')
-        .when(
-          sfn.Condition.stringEquals('$.outcome.rollback.method', 'infrastructure_only'),
-          b.fail('InfrastructureRollbackUnavailable', 'InfrastructureRollbackUnavailable', 'infrastructure_only rollback is not automated yet: deploy the template stored with the release (templates/ in the vault) with cdk/CloudFormation'),
-        )
-        .otherwise(content),
-    );
+    return resolve.next(new sfn.Choice(scope, 'Method?').when(sfn.Condition.stringEquals('$.outcome.rollback.method', 'infrastructure_only'), infrastructureRollback(b, done)).otherwise(content));
   });
+}
+
+/**
+ * infrastructure_only: change sets back to the templates the release was deployed with (stored in
+ * the vault by the template backup), checked, approved where required, executed, followed to the
+ * end, and the site validated. Creating change sets changes nothing; a dry run stops there.
+ */
+function infrastructureRollback(b: RunbookBuilder, done: sfn.IChainable): sfn.IChainable {
+  const s = b.scope;
+  const plan = b.task('PlanInfrastructure', 'infra-rollback', { action: 'plan', 'run.$': '$.run', 'releaseId.$': '$.outcome.rollback.releaseId' }, '$.outcome.infrastructure');
+  const changeSets = b.task('ChangeSetsStatus', 'infra-rollback', { action: 'status', 'changeSets.$': '$.outcome.infrastructure.changeSets' }, '$.outcome.changeSets');
+  const execute = b.task('ExecuteChangeSets', 'infra-rollback', { action: 'execute', 'changeSets.$': '$.outcome.changeSets.changeSets' }, '$.outcome.executedStacks');
+  const stacks = b.task('StacksStatus', 'infra-rollback', { action: 'stacks', 'stacks.$': '$.outcome.executedStacks.stacks' }, '$.outcome.stackUpdates');
+  const validated = b.validate('ValidateInfrastructure', { check: { endpoint: 'site' } }, done);
+  const followed = execute.next(
+    b.pollUntil('StackUpdates', stacks, sfn.Condition.booleanEquals('$.outcome.stackUpdates.done', true), new sfn.Choice(s, 'StacksUpdated?').when(sfn.Condition.booleanEquals('$.outcome.stackUpdates.failed', true), b.fail('StackUpdateFailed', 'StackUpdateFailed', 'A stack update failed and CloudFormation rolled it back; the report lists each stack status')).otherwise(validated)),
+  );
+  const approval = b.map(requestApproval(b, 'RequestInfrastructureApproval', sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.outcome.changeSets.changeSets'))));
+  const approved = new sfn.Choice(s, 'InfrastructureNeedsApproval?').when(sfn.Condition.booleanEquals('$.run.approvalRequired', true), approval.next(followed)).otherwise(followed);
+  const dryRun = sfn.Condition.booleanEquals('$.run.input.dryRun', true);
+  const ready = new sfn.Choice(s, 'InfrastructureDryRun?').when(dryRun, done).otherwise(approved);
+  return plan.next(
+    b.pollUntil('ChangeSets', changeSets, sfn.Condition.booleanEquals('$.outcome.changeSets.ready', true), ready, {
+      when: sfn.Condition.booleanEquals('$.outcome.changeSets.failed', true),
+      error: 'ChangeSetFailed',
+      cause: 'CloudFormation could not create a change set back to the release template; the report lists each stack',
+    }),
+  );
 }
 
 export function validateDefinition(scope: Construct, ctx: DefinitionContext): sfn.IChainable {

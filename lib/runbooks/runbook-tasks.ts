@@ -26,6 +26,7 @@ export const TASK_HANDLERS = [
   'validate-site',
   'log-export',
   'backup-templates',
+  'infra-rollback',
   'report',
 ] as const;
 export type TaskHandler = (typeof TASK_HANDLERS)[number];
@@ -41,7 +42,12 @@ export interface RunbookTasksProps {
   readonly primaryUrl: string;
   /** Stacks whose templates the template backup stores, with their regions. */
   readonly stacks: Array<{ readonly name: string; readonly region: string }>;
+  /** Stacks an infrastructure rollback may change (never the runbook stack running it). */
+  readonly rollbackStacks: Array<{ readonly name: string; readonly region: string }>;
 }
+
+/** The default `cdk bootstrap` qualifier; its roles are named after it. */
+const CDK_QUALIFIER = 'hnb659fds';
 
 /** S3 actions by intent, so each grant below reads as what the task does. */
 const S3_READ_VERSIONS = ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'];
@@ -180,6 +186,27 @@ export class RunbookTasks extends Construct {
         allow([...VAULT_READ, ...VAULT_WRITE], onBucket(buckets.vault)),
       ],
       { [SETTINGS.stackNames]: props.stacks.map((s) => `${s.name}@${s.region}`).join(',') },
+    );
+    make(
+      'infra-rollback',
+      'Roll the site stacks back to the templates of a release with CloudFormation change sets',
+      [
+        allow(
+          ['cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DescribeStacks'],
+          props.rollbackStacks.map((s) => `arn:${stack.partition}:cloudformation:${s.region}:${config.account}:stack/${s.name}/*`),
+        ),
+        // CloudFormation acts through the role `cdk bootstrap` made for deployments, as `cdk deploy` does.
+        allow(['iam:PassRole'], [`arn:${stack.partition}:iam::${config.account}:role/cdk-${CDK_QUALIFIER}-cfn-exec-role-${config.account}-*`], {
+          StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+        }),
+        allow(VAULT_READ, onBucket(buckets.vault)),
+      ],
+      {
+        [SETTINGS.stackNames]: props.rollbackStacks.map((s) => `${s.name}@${s.region}`).join(','),
+        [SETTINGS.account]: config.account,
+        [SETTINGS.vaultRegion]: config.vault.region,
+        [SETTINGS.cdkQualifier]: CDK_QUALIFIER,
+      },
     );
     make(
       'report',

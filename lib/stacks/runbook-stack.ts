@@ -100,6 +100,7 @@ export class RunbookStack extends Stack {
       standbyUrl: https(config.domain?.standbyRecordName ?? props.standbyDistributionDomainName),
       primaryUrl: https(props.distributionDomainName),
       stacks: [...props.siteStacks, { name: this.stackName, region: this.region }],
+      rollbackStacks: props.siteStacks,
     });
 
     const runbookNames = (Object.keys(DEFINITIONS) as RunbookName[]).filter((name) => name !== 'failover' || config.domain !== undefined);

@@ -43,6 +43,7 @@ const EXERCISED: Readonly<Record<string, readonly string[]>> = {
   waitForTaskToken: ['restore-failures.test.ts', 'harness.test.ts'],
   'intrinsic:States.Format': ['restore-failures.test.ts', 'log-export.test.ts'],
   'intrinsic:States.MathAdd': ['validate.test.ts'],
+  'intrinsic:States.JsonToString': ['rollback-infrastructure.test.ts'],
 };
 
 /** Violations as "machine: feature" lines, so a failure names both. */

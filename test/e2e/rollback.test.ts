@@ -80,16 +80,6 @@ describe('rollback', () => {
     expect(report.undo.command).toContain(`--undo ${run.output.outcome.plan.undoManifestUrl}`);
   });
 
-  it('infrastructure_only: FAILED with InfrastructureRollbackUnavailable (documented as not automated), content untouched, audited', async () => {
-    const before = await allVersions(t.s3, t.world.buckets.content);
-    const run = await rollback({ method: 'infrastructure_only', releaseId: 'v1' });
-    expect(ending(run)).toEqual({ status: 'FAILED', error: 'InfrastructureRollbackUnavailable' });
-    expect(run.visitedStates).toEqual(['Prepare', 'StartOutcome', 'ResolveRollback', 'Method?', 'InfrastructureRollbackUnavailable', ...FAILURE_FRAME]);
-    expect(await allVersions(t.s3, t.world.buckets.content)).toEqual(before);
-    expect(await keysUnder(t.s3, t.world.buckets.vault, `audit/rollback/${run.executionName}.json`)).toHaveLength(1);
-    expect((await reportOf(t, 'rollback', run)).error.cause).toMatch(/not automated/);
-  });
-
   it('an unknown release: NotFound from ResolveRollback, reported, nothing changed', async () => {
     const before = await allVersions(t.s3, t.world.buckets.content);
     const run = await rollback({ method: 'release', releaseId: 'v99' });

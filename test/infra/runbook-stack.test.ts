@@ -122,7 +122,7 @@ describe('RunbookStack', () => {
 
   test('tasks: pinned newest Node.js runtime, arm64, tracing, source maps', () => {
     const functions = Object.values(prod.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
-    expect(functions).toHaveLength(16);
+    expect(functions).toHaveLength(17);
     for (const f of functions) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs26.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -131,7 +131,7 @@ describe('RunbookStack', () => {
 
   test('least privilege: only the batch executor may remove delete markers, only move-alias moves aliases, nobody deletes in the vault', () => {
     const actions = actionsByTaskRole(prod);
-    expect(actions.size).toBe(16);
+    expect(actions.size).toBe(17);
     const holders = (action: string) => [...actions].filter(([, a]) => a.includes(action)).map(([h]) => h);
     expect(holders('s3:DeleteObjectVersion')).toEqual(['execute-batch']);
     expect(holders('cloudfront:AssociateAlias')).toEqual(['move-alias']);
