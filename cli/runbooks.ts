@@ -8,7 +8,6 @@ import {
   DescribeExecutionCommand,
   DescribeExecutionCommandOutput,
   DescribeStateMachineCommand,
-  GetExecutionHistoryCommand,
   HistoryEvent,
   SFNClient,
   StartExecutionCommand,
@@ -18,6 +17,7 @@ import type { EnvironmentConfig } from '../lib/config';
 import { parseS3Url } from '../lambda/core/s3url';
 import { InvalidInput, NotFound } from '../lambda/shared/errors';
 import type { RunbookName } from '../lambda/shared/runbook-inputs';
+import { executionConsoleUrl } from '../lambda/aws/executions';
 
 /** `<prefix>-<runbook>` in the recovery region and the workload account (lib/stacks/runbook-stack.ts). */
 export function stateMachineArn(config: EnvironmentConfig, runbook: RunbookName): string {
@@ -26,8 +26,8 @@ export function stateMachineArn(config: EnvironmentConfig, runbook: RunbookName)
 
 /** The execution's page in the Step Functions console (works for any partition's default domain). */
 export function consoleUrl(executionArn: string): string {
-  const region = regionOfArn(executionArn);
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+  regionOfArn(executionArn); // refuses what is not an execution ARN
+  return executionConsoleUrl(executionArn);
 }
 
 export function regionOfArn(arn: string): string {
@@ -86,17 +86,7 @@ export async function startRunbook(sfn: SFNClient, stateMachine: string, runbook
   return { runbook, name, executionArn, startDate: (out.startDate ?? now).toISOString(), consoleUrl: consoleUrl(executionArn) };
 }
 
-/** The whole history, oldest first. */
-export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
+export { executionHistory } from '../lambda/aws/executions';
 
 export async function describeExecution(sfn: SFNClient, executionArn: string): Promise<DescribeExecutionCommandOutput> {
   try {

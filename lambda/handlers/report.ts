@@ -3,7 +3,8 @@
  * objectives, write the JSON and Markdown report to the vault, publish the metrics the
  * dashboard and alarms use, and hand the notification text to the Notify state.
  */
-import { GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { executionConsoleUrl, executionHistory } from '../aws/executions';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { createS3Client } from '../aws/client';
@@ -75,7 +76,7 @@ export async function handler(event: unknown): Promise<ReportResult> {
   const reportUrl = `s3://${vault}/${base}.json`;
   logger.info('report written', { reportUrl, status, rto: report.rto, rpo: report.rpo });
   const markdownUrl = `s3://${vault}/${base}.md`;
-  const incident = incidentFor(report, { report: markdownUrl, execution: consoleLink(run.executionArn) });
+  const incident = incidentFor(report, { report: markdownUrl, execution: executionConsoleUrl(run.executionArn) });
   const rendered = incident ? renderIncident(incident) : undefined;
   const subject = rendered?.subject ?? `[${run.environment}] ${run.runbook} ${status === 'SUCCEEDED' ? 'succeeded' : 'FAILED'}`.slice(0, 100);
   return {
@@ -88,22 +89,12 @@ export async function handler(event: unknown): Promise<ReportResult> {
   };
 }
 
-/** The execution in the Step Functions console. */
-function consoleLink(executionArn: string): string {
-  const region = executionArn.split(':')[3];
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
-}
 
 /** The run's steps from its execution history; empty when the history cannot be read (a local run). */
 async function executionTimeline(executionArn: string): Promise<TimelineStep[]> {
-  const events: HistoryEvent[] = [];
+  let events: HistoryEvent[];
   try {
-    let nextToken: string | undefined;
-    do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    events = await executionHistory(sfn, executionArn);
   } catch (err) {
     logger.warn('no execution history for the timeline', { executionArn, error: (err as Error).name });
     return [];
