@@ -124,8 +124,17 @@ export async function createLocalWorld(
 
 /** The settings every task would get in AWS, pointed at the world. */
 function worldSettings(world: LocalWorld, runbooks: SynthesizedRunbooks, overrides: Record<string, string>): Record<string, string> {
+  // One process stands in for every function, so a variable two functions set differently would
+  // silently take one value: refuse that instead (give the settings different names).
   const union: Record<string, string> = {};
-  for (const env of runbooks.environments.values()) Object.assign(union, env);
+  for (const [handler, env] of runbooks.environments) {
+    for (const [name, value] of Object.entries(env)) {
+      if (name !== 'POWERTOOLS_SERVICE_NAME' && name in union && union[name] !== value) {
+        throw new Error(`${handler} sets ${name}=${value} but another task sets it to ${union[name]}; locally all tasks share one environment`);
+      }
+      union[name] = value;
+    }
+  }
   delete union.POWERTOOLS_SERVICE_NAME;
   return {
     ...union,

@@ -43,7 +43,7 @@ export async function handler(event: unknown): Promise<unknown> {
     case 'plan': {
       const vault = setting(SETTINGS.vaultBucket);
       const release = await loadRelease(s3, vault, request.releaseId);
-      const stacks = [...stacksByRegion(setting(SETTINGS.stackNames))].flatMap(([region, names]) => names.map((stackName) => ({ stackName, region })));
+      const stacks = [...stacksByRegion(setting(SETTINGS.rollbackStacks))].flatMap(([region, names]) => names.map((stackName) => ({ stackName, region })));
       const account = setting(SETTINGS.account);
       const changeSets = await createRollbackChangeSets(s3, cfnIn, {
         vault,

@@ -48,6 +48,7 @@ export const SETTINGS = {
   criticalPaths: 'SITEDR_CRITICAL_PATHS',
   snapshotReuseMaxAgeDays: 'SITEDR_SNAPSHOT_REUSE_MAX_AGE_DAYS',
   stackNames: 'SITEDR_STACK_NAMES',
+  rollbackStacks: 'SITEDR_ROLLBACK_STACKS',
   account: 'SITEDR_ACCOUNT',
   vaultRegion: 'SITEDR_VAULT_REGION',
   cdkQualifier: 'SITEDR_CDK_QUALIFIER',

@@ -202,7 +202,7 @@ export class RunbookTasks extends Construct {
         allow(VAULT_READ, onBucket(buckets.vault)),
       ],
       {
-        [SETTINGS.stackNames]: props.rollbackStacks.map((s) => `${s.name}@${s.region}`).join(','),
+        [SETTINGS.rollbackStacks]: props.rollbackStacks.map((s) => `${s.name}@${s.region}`).join(','),
         [SETTINGS.account]: config.account,
         [SETTINGS.vaultRegion]: config.vault.region,
         [SETTINGS.cdkQualifier]: CDK_QUALIFIER,

@@ -28,7 +28,7 @@ beforeAll(async () => {
   t = await setUpWorld('e2einfra');
   stacks = t.runbooks.environments
     .get('infra-rollback')!
-    .SITEDR_STACK_NAMES.split(',')
+    .SITEDR_ROLLBACK_STACKS.split(',')
     .map((e) => ({ name: e.split('@')[0], region: e.split('@')[1] }));
   // Templates as the template backup stores them: one from before the release, one from after.
   beforeRelease = new Date(Date.now() - 60_000).toISOString();
