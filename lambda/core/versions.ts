@@ -53,32 +53,47 @@ export async function* groupByKey(entries: AsyncIterable<VersionEntry> | Iterabl
     yield* groupByKeySync(entries);
     return;
   }
-  let key: string | undefined;
-  let versions: VersionEntry[] = [];
+  const grouper = new KeyGrouper();
   for await (const entry of entries) {
-    if (entry.key !== key) {
-      if (key !== undefined) yield { key, versions };
-      key = entry.key;
-      versions = [];
-    }
-    versions.push(entry);
+    const done = grouper.add(entry);
+    if (done) yield done;
   }
-  if (key !== undefined) yield { key, versions };
+  const last = grouper.finish();
+  if (last) yield last;
 }
 
 /** groupByKey for an in-memory listing. */
 export function* groupByKeySync(entries: Iterable<VersionEntry>): Generator<KeyHistory> {
-  let key: string | undefined;
-  let versions: VersionEntry[] = [];
+  const grouper = new KeyGrouper();
   for (const entry of entries) {
-    if (entry.key !== key) {
-      if (key !== undefined) yield { key, versions };
-      key = entry.key;
-      versions = [];
-    }
-    versions.push(entry);
+    const done = grouper.add(entry);
+    if (done) yield done;
   }
-  if (key !== undefined) yield { key, versions };
+  const last = grouper.finish();
+  if (last) yield last;
+}
+
+/** The grouping itself, shared by the async and the in-memory variant: one key's versions at a time. */
+class KeyGrouper {
+  private key: string | undefined;
+  private versions: VersionEntry[] = [];
+
+  /** Adds an entry; returns the previous key's history when this entry starts a new key. */
+  add(entry: VersionEntry): KeyHistory | undefined {
+    let done: KeyHistory | undefined;
+    if (entry.key !== this.key) {
+      done = this.finish();
+      this.key = entry.key;
+      this.versions = [];
+    }
+    this.versions.push(entry);
+    return done;
+  }
+
+  /** The history of the key in progress, if any. */
+  finish(): KeyHistory | undefined {
+    return this.key === undefined ? undefined : { key: this.key, versions: this.versions };
+  }
 }
 
 /** The version a key shows now: its newest entry unless that is a delete marker. */
